@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# XStatic-Bootstrap is published as a source package whose build still imports
+# pkg_resources, which setuptools 81 removed.
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install lint pytest demo
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	@scripts/system-packages.sh run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_question_banks
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+pytest: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: install
+	@scripts/system-packages.sh test
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory pytest

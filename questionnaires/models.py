@@ -1,0 +1,312 @@
+"""The question bank: frameworks, dimensions, items, stages and versioned questionnaires.
+
+Every text exists in Dutch and English as a pair of fields (`name_nl`, `name_en`);
+`tr("name")` returns the one for the active language.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from .translation import Bilingual
+
+code_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", _("Use lowercase letters, digits and underscores.")
+)
+item_code_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[0-9]+$",
+    _("Item codes have the form <framework>.<dimension>.<n>, for example keys.journey.2."),
+)
+
+
+class Stage(Bilingual):
+    """One of the four diamond stages a score falls into."""
+
+    ROUGH, CLEAR, CUT, SHINING = "rough", "clear", "cut", "shining"
+    CODES = (ROUGH, CLEAR, CUT, SHINING)
+
+    code = models.CharField(_("code"), max_length=20, unique=True, choices=[(c, c) for c in CODES])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_nl = models.TextField(_("description (Dutch)"))
+    description_en = models.TextField(_("description (English)"))
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self) -> str:
+        return self.tr("name")
+
+
+class Framework(Bilingual):
+    MEAN, WEAKEST_LINK = "mean", "weakest_link"
+    AGGREGATIONS = [
+        (MEAN, _("Weighted mean of the dimensions")),
+        (WEAKEST_LINK, _("Weakest link (lowest dimension)")),
+    ]
+
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    aggregation = models.CharField(
+        _("aggregation"), max_length=20, choices=AGGREGATIONS, default=MEAN
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return self.tr("name")
+
+
+class Dimension(Bilingual):
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="dimensions", verbose_name=_("framework")
+    )
+    code = models.CharField(_("code"), max_length=40, validators=[code_validator])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0.0)])
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    discussion_question_nl = models.TextField(_("workshop discussion question (Dutch)"))
+    discussion_question_en = models.TextField(_("workshop discussion question (English)"))
+
+    class Meta:
+        ordering = ["framework__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_dimension_code")
+        ]
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+
+    def __str__(self) -> str:
+        return f"{self.framework.code}.{self.code} — {self.tr('name')}"
+
+    @property
+    def full_code(self) -> str:
+        return f"{self.framework.code}.{self.code}"
+
+
+class Recommendation(Bilingual):
+    """A 'what to do next' for a dimension that scores low."""
+
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text_nl = models.TextField(_("text (Dutch)"))
+    text_en = models.TextField(_("text (English)"))
+
+    class Meta:
+        ordering = ["dimension", "order", "pk"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return self.tr("text")[:80]
+
+
+class Item(Bilingual):
+    """A statement answered on a five-point scale, or "don't know"."""
+
+    AGREEMENT, BIPOLAR = "agreement", "bipolar"
+    SCALES = [
+        (AGREEMENT, _("Agreement (1 = strongly disagree … 5 = strongly agree)")),
+        (BIPOLAR, _("Bipolar (1 = the 'from' pole … 5 = the 'to' pole)")),
+    ]
+
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.PROTECT, related_name="items", verbose_name=_("dimension")
+    )
+    code = models.CharField(
+        _("code"), max_length=100, unique=True, validators=[item_code_validator]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    scale = models.CharField(_("scale"), max_length=20, choices=SCALES, default=AGREEMENT)
+    reverse_keyed = models.BooleanField(
+        _("reverse-keyed"),
+        default=False,
+        help_text=_("Agreeing is the less mature answer; scored as 6 − value."),
+    )
+    quick_scan = models.BooleanField(_("in the quick scan"), default=False)
+    text_nl = models.TextField(_("statement (Dutch)"))
+    text_en = models.TextField(_("statement (English)"))
+    pole_from_nl = models.CharField(_("'from' pole (Dutch)"), max_length=300, blank=True)
+    pole_from_en = models.CharField(_("'from' pole (English)"), max_length=300, blank=True)
+    pole_to_nl = models.CharField(_("'to' pole (Dutch)"), max_length=300, blank=True)
+    pole_to_en = models.CharField(_("'to' pole (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["dimension__framework__order", "dimension__order", "order", "code"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        if self.scale == self.BIPOLAR:
+            missing = [
+                f
+                for f in ("pole_from_nl", "pole_from_en", "pole_to_nl", "pole_to_en")
+                if not getattr(self, f)
+            ]
+            if missing:
+                raise ValidationError(
+                    {f: _("A bipolar item needs both poles in both languages.") for f in missing}
+                )
+
+    @property
+    def is_bipolar(self) -> bool:
+        return self.scale == self.BIPOLAR
+
+    def is_frozen(self) -> bool:
+        return QuestionnaireVersion.objects.frozen().filter(items=self).exists()
+
+
+class Questionnaire(Bilingual):
+    """A named selection of items (full scan, quick scan, one framework) with versions."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+
+    def __str__(self) -> str:
+        return self.tr("name")
+
+    def latest_version(self) -> QuestionnaireVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class QuestionnaireVersionQuerySet(models.QuerySet):
+    def frozen(self) -> QuestionnaireVersionQuerySet:
+        return self.filter(campaigns__isnull=False).distinct()
+
+
+class QuestionnaireVersion(models.Model):
+    """One frozen-once-used selection of items with its stage thresholds.
+
+    As soon as a campaign uses a version it is frozen: the admin shows it read-only and
+    offers "create new version"; old campaigns keep scoring against their own version.
+    """
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"), default=1)
+    items = models.ManyToManyField(Item, through="VersionItem", related_name="versions")
+    clear_threshold = models.FloatField(
+        _("threshold clear"),
+        default=50.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(100.0)],
+    )
+    cut_threshold = models.FloatField(
+        _("threshold cut"),
+        default=70.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(100.0)],
+    )
+    shining_threshold = models.FloatField(
+        _("threshold shining"),
+        default=85.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(100.0)],
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = QuestionnaireVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["questionnaire__code", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="unique_questionnaire_version"
+            )
+        ]
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire.code} v{self.number}"
+
+    def clean(self) -> None:
+        if not (self.clear_threshold < self.cut_threshold < self.shining_threshold):
+            raise ValidationError(
+                _("Thresholds must rise: clear < cut < shining (default 50 / 70 / 85).")
+            )
+
+    @property
+    def thresholds(self) -> tuple[float, float, float]:
+        return (self.clear_threshold, self.cut_threshold, self.shining_threshold)
+
+    @property
+    def is_frozen(self) -> bool:
+        if self.pk is None:
+            return False
+        return self.campaigns.exists()
+
+    def ordered_items(self) -> models.QuerySet[Item]:
+        return self.items.select_related("dimension__framework").order_by(
+            "dimension__framework__order", "dimension__order", "versionitem__order", "code"
+        )
+
+    @transaction.atomic
+    def create_next_version(self, note: str = "") -> QuestionnaireVersion:
+        """Copy this version's item selection and thresholds into a new, editable version."""
+        number = (
+            QuestionnaireVersion.objects.filter(questionnaire=self.questionnaire).aggregate(
+                Max("number")
+            )["number__max"]
+            or 0
+        ) + 1
+        new = QuestionnaireVersion.objects.create(
+            questionnaire=self.questionnaire,
+            number=number,
+            clear_threshold=self.clear_threshold,
+            cut_threshold=self.cut_threshold,
+            shining_threshold=self.shining_threshold,
+            note=note or f"Copy of v{self.number}",
+        )
+        VersionItem.objects.bulk_create(
+            VersionItem(version=new, item_id=vi.item_id, order=vi.order)
+            for vi in self.versionitem_set.all()
+        )
+        return new
+
+
+class VersionItem(models.Model):
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "item"], name="unique_version_item")
+        ]
+        verbose_name = _("item in version")
+        verbose_name_plural = _("items in version")
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.item_id}"

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from questionnaires.models import Framework, Questionnaire, QuestionnaireVersion
+
+
+def ensure_banks_loaded() -> None:
+    if not Framework.objects.exists():
+        call_command("load_question_banks", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped question banks once into the test database."""
+    with django_db_blocker.unblock():
+        ensure_banks_loaded()
+    yield
+    # SQLite leaves its write-ahead log beside a test database deleted while a thread
+    # still held a connection.
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME") or ""
+    if test_name.endswith(".sqlite3"):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{test_name}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.fixture
+def banks(db) -> None:
+    """The shipped banks; reloaded where a transactional test flushed them."""
+    ensure_banks_loaded()
+
+
+@pytest.fixture
+def quick_version(banks) -> QuestionnaireVersion:
+    return Questionnaire.objects.get(code="quick").latest_version()
+
+
+@pytest.fixture
+def full_version(banks) -> QuestionnaireVersion:
+    return Questionnaire.objects.get(code="full").latest_version()
+
+
+@pytest.fixture
+def consultant(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="consultant-a")
+
+
+@pytest.fixture
+def other_consultant(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="consultant-b")
+
+
+@pytest.fixture
+def staff_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client(client):
+    """Test pages read in English; tests of the Dutch default make their own Client."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
