@@ -1,0 +1,473 @@
+"""Business rules for the consultant's fieldwork: organisations, campaigns, teams, progress.
+
+Views and management commands call these plain functions; nothing here knows about
+requests or templates. Respondent link paths live here too, so the web pages, the
+e-mails and the command line all print the same links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from questionnaires.models import Questionnaire, QuestionnaireVersion
+
+from .models import (
+    DEFAULT_ANONYMITY_THRESHOLD,
+    MINIMUM_ANONYMITY_THRESHOLD,
+    Campaign,
+    Invitation,
+    Organisation,
+    Response,
+    Team,
+)
+
+TEAM_NAME_MAX_LENGTH = Team._meta.get_field("name").max_length
+SLUG_MAX_LENGTH = Campaign._meta.get_field("slug").max_length
+_SIZE_SUFFIX = re.compile(r"^(?P<name>.*?)\s*[,;]\s*(?P<size>\d+)\s*$")
+
+
+# --------------------------------------------------------------------------- links
+
+
+def shared_path(campaign: Campaign) -> str:
+    """The campaign's shared respondent link (anyone with it can answer)."""
+    return f"/s/{campaign.token}/"
+
+
+def team_path(team: Team) -> str:
+    """A team's respondent link: answers are filed under that team."""
+    return f"/t/{team.token}/"
+
+
+def invitation_path(token: str) -> str:
+    """A personal invitation link; only the digest of `token` is stored."""
+    return f"/i/{token}/"
+
+
+def absolute(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + path
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+def organisations_overview(user) -> QuerySet[Organisation]:
+    """The user's organisations with their campaigns and submitted counts (3 queries)."""
+    campaigns = (
+        Campaign.objects.with_counts()
+        .select_related("questionnaire_version__questionnaire")
+        .order_by("-created_at")
+    )
+    return (
+        Organisation.objects.for_user(user)
+        .select_related("owner")
+        .prefetch_related(Prefetch("campaigns", queryset=campaigns))
+        .order_by("name")
+    )
+
+
+def organisation_campaigns(organisation: Organisation) -> QuerySet[Campaign]:
+    """An organisation's campaigns with submitted / in-progress counts and team counts."""
+    return (
+        organisation.campaigns.annotate(
+            submitted_count=Count(
+                "responses", filter=Q(responses__status=Response.SUBMITTED), distinct=True
+            ),
+            in_progress_count=Count(
+                "responses", filter=Q(responses__status=Response.IN_PROGRESS), distinct=True
+            ),
+            team_count=Count("teams", distinct=True),
+        )
+        .select_related("questionnaire_version__questionnaire")
+        .order_by("-created_at")
+    )
+
+
+def create_organisation(name: str, owner) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("An organisation needs a name."))
+    return Organisation.objects.create(name=name, owner=owner)
+
+
+def share_organisation(organisation: Organisation, acting_user, username: str):
+    """Give another consultant access. Only the owner may share; returns the user."""
+    if organisation.owner_id != acting_user.pk:
+        raise ValidationError(_("Only the owner of an organisation can share it."))
+    user_model = get_user_model()
+    username = username.strip()
+    try:
+        user = user_model.objects.get(**{user_model.USERNAME_FIELD: username}, is_active=True)
+    except user_model.DoesNotExist:
+        raise ValidationError(
+            _("There is no consultant with the username “%(username)s”.") % {"username": username}
+        ) from None
+    if user.pk == organisation.owner_id:
+        raise ValidationError(_("You already own this organisation."))
+    if organisation.shared_with.filter(pk=user.pk).exists():
+        raise ValidationError(
+            _("%(username)s already has access.") % {"username": user.get_username()}
+        )
+    organisation.shared_with.add(user)
+    return user
+
+
+def unshare_organisation(organisation: Organisation, acting_user, user_id: int) -> None:
+    if organisation.owner_id != acting_user.pk:
+        raise ValidationError(_("Only the owner of an organisation can change who has access."))
+    organisation.shared_with.remove(user_id)
+
+
+# --------------------------------------------------------------------------- teams
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A team as the consultant typed it: a name and an optional size."""
+
+    name: str
+    size: int | None = None
+
+
+def parse_teams(text: str) -> list[TeamSpec]:
+    """Parse "one team per line, optional size after a comma".
+
+    ``Sales, 12`` is the team "Sales" with 12 people; a line without a trailing number is
+    only a name (so a name may itself contain a comma). Empty lines are ignored. Raises a
+    ValidationError that names every wrong line.
+    """
+    specs: list[TeamSpec] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _SIZE_SUFFIX.match(line)
+        name, size = (match["name"].strip(), int(match["size"])) if match else (line, None)
+        if not name:
+            errors.append(_("Line %(n)d: the team name is missing.") % {"n": number})
+            continue
+        if len(name) > TEAM_NAME_MAX_LENGTH:
+            errors.append(
+                _("Line %(n)d: a team name can have at most %(max)d characters.")
+                % {"n": number, "max": TEAM_NAME_MAX_LENGTH}
+            )
+            continue
+        if size is not None and size < 1:
+            errors.append(_("Line %(n)d: the team size must be at least 1.") % {"n": number})
+            continue
+        if name.casefold() in seen:
+            errors.append(
+                _("Line %(n)d: the team “%(name)s” appears twice.") % {"n": number, "name": name}
+            )
+            continue
+        seen.add(name.casefold())
+        specs.append(TeamSpec(name=name, size=size))
+    if errors:
+        raise ValidationError(errors)
+    return specs
+
+
+def parse_team_list(text: str) -> list[TeamSpec]:
+    """The command line's ``--teams "A,B,C"`` form (no sizes)."""
+    return parse_teams("\n".join(part for part in text.split(",")))
+
+
+def teams_as_text(campaign: Campaign) -> str:
+    """The textarea form of a campaign's teams, the inverse of `parse_teams`."""
+    lines = []
+    for team in campaign.teams.all():
+        lines.append(f"{team.name}, {team.expected_size}" if team.expected_size else team.name)
+    return "\n".join(lines)
+
+
+def sync_teams(campaign: Campaign, specs: Iterable[TeamSpec]) -> None:
+    """Make the campaign's teams match `specs` (matched by name, case-insensitive).
+
+    New names are created, sizes and order updated; a team that is no longer listed is
+    removed, unless responses were filed under it (then a ValidationError names it).
+    A renamed team is a new team with a new link.
+    """
+    specs = list(specs)
+    existing = {team.name.casefold(): team for team in campaign.teams.all()}
+    wanted = {spec.name.casefold() for spec in specs}
+    removed = [team for key, team in existing.items() if key not in wanted]
+    in_use = [team.name for team in removed if team.responses.exists()]
+    if in_use:
+        raise ValidationError(
+            _(
+                "These teams already have responses and cannot be removed: %(teams)s. "
+                "Keep them in the list."
+            )
+            % {"teams": ", ".join(in_use)}
+        )
+    with transaction.atomic():
+        if removed:
+            Team.objects.filter(pk__in=[team.pk for team in removed]).delete()
+        for order, spec in enumerate(specs):
+            team = existing.get(spec.name.casefold())
+            if team is None:
+                Team.objects.create(
+                    campaign=campaign, name=spec.name, expected_size=spec.size, order=order
+                )
+            elif (team.name, team.expected_size, team.order) != (spec.name, spec.size, order):
+                team.name, team.expected_size, team.order = spec.name, spec.size, order
+                team.save(update_fields=["name", "expected_size", "order"])
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+def validate_threshold(threshold: int) -> None:
+    if threshold < MINIMUM_ANONYMITY_THRESHOLD:
+        raise ValidationError(
+            _(
+                "The anonymity threshold must be at least %(min)d: smaller groups could "
+                "identify individual respondents."
+            )
+            % {"min": MINIMUM_ANONYMITY_THRESHOLD}
+        )
+
+
+def unique_slug(name: str, exclude_pk: int | None = None) -> str:
+    """A free slug derived from `name`: ``name``, ``name-2``, ``name-3`` …"""
+    base = slugify(name)[: SLUG_MAX_LENGTH - 4].strip("-") or "campaign"
+    taken = set(
+        Campaign.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def slug_is_taken(slug: str, exclude_pk: int | None = None) -> bool:
+    return Campaign.objects.filter(slug=slug).exclude(pk=exclude_pk).exists()
+
+
+def latest_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
+    version = questionnaire.latest_version()
+    if version is None:
+        raise ValidationError(
+            _("The questionnaire “%(name)s” has no version yet.") % {"name": questionnaire}
+        )
+    return version
+
+
+def has_responses(campaign: Campaign) -> bool:
+    return campaign.pk is not None and campaign.responses.exists()
+
+
+def can_change_questionnaire(campaign: Campaign) -> bool:
+    """The questionnaire is fixed once anyone has started answering."""
+    return not has_responses(campaign)
+
+
+def create_campaign(
+    *,
+    organisation: Organisation,
+    name: str,
+    questionnaire: Questionnaire,
+    teams: Iterable[TeamSpec] = (),
+    slug: str = "",
+    anonymity_threshold: int = DEFAULT_ANONYMITY_THRESHOLD,
+    language: str = "nl",
+    opens_at: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+    status: str = Campaign.DRAFT,
+    created_by=None,
+) -> Campaign:
+    """Create a campaign on the questionnaire's LATEST version, with its teams."""
+    validate_threshold(anonymity_threshold)
+    slug = slug or unique_slug(name)
+    if slug_is_taken(slug):
+        raise ValidationError(_("The slug “%(slug)s” is already in use.") % {"slug": slug})
+    version = latest_version(questionnaire)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            organisation=organisation,
+            name=name,
+            slug=slug,
+            questionnaire_version=version,
+            anonymity_threshold=anonymity_threshold,
+            language=language,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            status=status,
+            created_by=created_by,
+        )
+        sync_teams(campaign, teams)
+    return campaign
+
+
+def change_questionnaire(campaign: Campaign, questionnaire: Questionnaire) -> None:
+    """Switch to another questionnaire's latest version; refused once responses exist."""
+    if campaign.questionnaire_version.questionnaire_id == questionnaire.pk:
+        return
+    if not can_change_questionnaire(campaign):
+        raise ValidationError(
+            _(
+                "This campaign already has responses, so its questionnaire can no longer "
+                "change. Create a new campaign for another questionnaire."
+            )
+        )
+    campaign.questionnaire_version = latest_version(questionnaire)
+
+
+def open_campaign(campaign: Campaign) -> None:
+    campaign.status = Campaign.OPEN
+    campaign.save(update_fields=["status"])
+
+
+def close_campaign(campaign: Campaign) -> None:
+    campaign.status = Campaign.CLOSED
+    campaign.save(update_fields=["status"])
+
+
+# Dates: the consultant picks days; a campaign opens at the start of its first day and
+# closes at the end of its last day (local time).
+
+
+def start_of_day(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def end_of_day(day: dt.date | None) -> dt.datetime | None:
+    """The first moment after `day` (a campaign is open up to, not including, this)."""
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def opening_day(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def closing_day(moment: dt.datetime | None) -> dt.date | None:
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return (local - dt.timedelta(days=1)).date() if local.time() == dt.time.min else local.date()
+
+
+# --------------------------------------------------------------------------- progress
+
+
+@dataclass
+class TeamProgress:
+    name: str
+    size: int | None
+    submitted: int = 0
+    in_progress: int = 0
+    token: str = ""
+    pk: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """Submitted as a percentage of the team size (may pass 100 if the size is low)."""
+        if not self.size:
+            return None
+        return 100.0 * self.submitted / self.size
+
+    @property
+    def bar_width(self) -> float:
+        return min(self.rate or 0.0, 100.0)
+
+
+@dataclass
+class CampaignProgress:
+    submitted: int = 0
+    in_progress: int = 0
+    teams: list[TeamProgress] = field(default_factory=list)
+    without_team: TeamProgress | None = None
+    measured_at: dt.datetime = field(default_factory=timezone.now)
+
+    @property
+    def total(self) -> int:
+        return self.submitted + self.in_progress
+
+    @property
+    def expected(self) -> int | None:
+        """The sum of the team sizes, if every team has a size."""
+        if not self.teams or any(not team.size for team in self.teams):
+            return None
+        return sum(team.size for team in self.teams)
+
+    @property
+    def rate(self) -> float | None:
+        """Overall response rate: only when every team has a size."""
+        expected = self.expected
+        if not expected:
+            return None
+        submitted_in_teams = sum(team.submitted for team in self.teams)
+        return 100.0 * submitted_in_teams / expected
+
+    @property
+    def bar_width(self) -> float:
+        return min(self.rate or 0.0, 100.0)
+
+
+def campaign_progress(campaign: Campaign, teams: Iterable[Team] | None = None) -> CampaignProgress:
+    """Live response counts per team: two queries (one if `teams` is given), however many."""
+    progress = CampaignProgress()
+    by_team: dict[int | None, TeamProgress] = {}
+    for team in campaign.teams.all() if teams is None else teams:
+        row = TeamProgress(name=team.name, size=team.expected_size, token=team.token, pk=team.pk)
+        progress.teams.append(row)
+        by_team[team.pk] = row
+    counts = (
+        Response.objects.filter(campaign=campaign)
+        .values_list("team_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for team_id, status, n in counts:
+        row = by_team.get(team_id)
+        if row is None:
+            if progress.without_team is None:
+                progress.without_team = TeamProgress(name=_("No team chosen"), size=None)
+            row = progress.without_team
+        if status == Response.SUBMITTED:
+            row.submitted += n
+            progress.submitted += n
+        else:
+            row.in_progress += n
+            progress.in_progress += n
+    return progress
+
+
+@dataclass
+class InvitationSummary:
+    invited: int = 0
+    completed: int = 0
+    reminded: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.invited - self.completed
+
+
+def invitation_summary(campaign: Campaign) -> InvitationSummary:
+    """Counts only: who completed is not shown per address."""
+    counts = Invitation.objects.filter(campaign=campaign).aggregate(
+        invited=Count("pk"),
+        completed=Count("pk", filter=Q(completed=True)),
+        reminded=Count("pk", filter=Q(reminded_at__isnull=False)),
+    )
+    return InvitationSummary(**counts)

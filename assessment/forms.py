@@ -1,0 +1,349 @@
+"""The consultant's forms (crispy-forms, Bootstrap 5). Rules live in campaigns.py/invitations.py."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.models import Questionnaire
+
+from . import campaigns as rules
+from .invitations import parse_addresses
+from .models import (
+    DEFAULT_ANONYMITY_THRESHOLD,
+    MINIMUM_ANONYMITY_THRESHOLD,
+    Campaign,
+    Organisation,
+    Team,
+)
+
+THRESHOLD_TOO_LOW = _(
+    "The anonymity threshold must be at least %(limit_value)s: smaller groups could "
+    "identify individual respondents."
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name"]
+        labels = {"name": _("Name of the organisation")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="organization")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Create organisation")))
+
+
+class ShareForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username of the consultant"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, organisation: Organisation, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation, self.user = organisation, user
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def save(self):
+        """Share; raises ValidationError (shown on the field) when it cannot."""
+        try:
+            return rules.share_organisation(
+                self.organisation, self.user, self.cleaned_data["username"]
+            )
+        except ValidationError as error:
+            self.add_error("username", error)
+            raise
+
+
+class CampaignForm(forms.ModelForm):
+    questionnaire = forms.ModelChoiceField(
+        label=_("Questionnaire"),
+        queryset=Questionnaire.objects.none(),
+        empty_label=None,
+        help_text=_("The campaign uses the latest version of this questionnaire."),
+    )
+    opens_on = forms.DateField(
+        label=_("Opens on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Optional. Leave empty to open as soon as you press “Open”."),
+    )
+    closes_on = forms.DateField(
+        label=_("Closes after"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Optional. The last day on which answers are accepted."),
+    )
+    teams = forms.CharField(
+        label=_("Teams"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": "Klantenservice, 18\nSales, 12\nOperations"}
+        ),
+        help_text=_(
+            "One team per line. Add the team size after a comma to see the response "
+            "rate, for example “Sales, 12”. Every team gets its own link."
+        ),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "slug", "anonymity_threshold", "language"]
+        labels = {"slug": _("Short name in links and file names")}
+        help_texts = {
+            "slug": _("Lowercase letters, digits and hyphens. Suggested from the name."),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        campaign = self.instance
+        editing = campaign.pk is not None
+        self.fields["questionnaire"].queryset = Questionnaire.objects.filter(
+            versions__isnull=False
+        ).distinct()
+        self.fields["slug"].required = False
+        self.fields["name"].widget.attrs.update(autofocus=not editing)
+        self.fields["language"].choices = settings.LANGUAGES
+        self.fields["language"].help_text = _(
+            "The language respondents see first and in which e-mails are sent; "
+            "respondents can switch."
+        )
+        threshold = self.fields["anonymity_threshold"]
+        threshold.min_value, threshold.max_value = MINIMUM_ANONYMITY_THRESHOLD, 100
+        threshold.validators = [
+            MinValueValidator(MINIMUM_ANONYMITY_THRESHOLD, message=THRESHOLD_TOO_LOW),
+            MaxValueValidator(100),
+        ]
+        threshold.widget.attrs.update(min=MINIMUM_ANONYMITY_THRESHOLD, max=100)
+        threshold.help_text = _(
+            "Groups with fewer submitted responses are never shown. At least 3; 5 is usual."
+        )
+        if editing:
+            self.initial.setdefault("questionnaire", campaign.questionnaire_version.questionnaire)
+            self.initial.setdefault("opens_on", rules.opening_day(campaign.opens_at))
+            self.initial.setdefault("closes_on", rules.closing_day(campaign.closes_at))
+            self.initial.setdefault("teams", rules.teams_as_text(campaign))
+            if not rules.can_change_questionnaire(campaign):
+                self.fields["questionnaire"].help_text = _(
+                    "Fixed: this campaign already has responses, so the questionnaire "
+                    "can no longer change."
+                )
+        else:
+            self.initial.setdefault("anonymity_threshold", DEFAULT_ANONYMITY_THRESHOLD)
+            full = self.fields["questionnaire"].queryset.filter(code="full").first()
+            if full:
+                self.initial.setdefault("questionnaire", full)
+
+        self.helper = FormHelper()
+        self.helper.attrs = {
+            "novalidate": "",
+            "data-slug-from-name": "",
+            "data-editing": "true" if editing else "false",
+        }
+        self.helper.layout = Layout(
+            Row(
+                Column(Field("name"), css_class="col-md-7"),
+                Column(Field("slug"), css_class="col-md-5"),
+            ),
+            Field("questionnaire"),
+            Row(
+                Column(Field("opens_on"), css_class="col-sm-6"),
+                Column(Field("closes_on"), css_class="col-sm-6"),
+            ),
+            Row(
+                Column(Field("anonymity_threshold"), css_class="col-sm-6"),
+                Column(Field("language"), css_class="col-sm-6"),
+            ),
+            Field("teams", css_class="font-monospace"),
+            Div(
+                Submit(
+                    "submit",
+                    _("Save changes") if editing else _("Create campaign"),
+                    css_class="btn-primary",
+                ),
+                HTML(
+                    format_html(
+                        '<a class="btn btn-link" href="{}">{}</a>',
+                        reverse("assessment:campaign_detail", args=[campaign.slug])
+                        if editing
+                        else reverse("assessment:organisation_detail", args=[organisation.pk]),
+                        _("Cancel"),
+                    )
+                ),
+                css_class="d-flex gap-2 mt-3",
+            ),
+        )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or ""
+        if slug and rules.slug_is_taken(slug, exclude_pk=self.instance.pk):
+            raise ValidationError(
+                _("Another campaign already uses “%(slug)s”. Choose another short name."),
+                params={"slug": slug},
+            )
+        return slug
+
+    def clean_questionnaire(self):
+        questionnaire = self.cleaned_data.get("questionnaire")
+        campaign = self.instance
+        if campaign.pk is None:
+            return questionnaire
+        current = campaign.questionnaire_version.questionnaire
+        if questionnaire.pk != current.pk and not rules.can_change_questionnaire(campaign):
+            raise ValidationError(
+                _(
+                    "This campaign already has responses, so its questionnaire can no "
+                    "longer change. Create a new campaign for another questionnaire."
+                )
+            )
+        return questionnaire
+
+    def clean_teams(self) -> list[rules.TeamSpec]:
+        specs = rules.parse_teams(self.cleaned_data.get("teams") or "")
+        if self.instance.pk is not None:
+            wanted = {spec.name.casefold() for spec in specs}
+            in_use = [
+                team.name
+                for team in Team.objects.filter(campaign=self.instance, responses__isnull=False)
+                .distinct()
+                .order_by("order")
+                if team.name.casefold() not in wanted
+            ]
+            if in_use:
+                raise ValidationError(
+                    _(
+                        "These teams already have responses and cannot be removed: "
+                        "%(teams)s. Keep them in the list."
+                    ),
+                    params={"teams": ", ".join(in_use)},
+                )
+        return specs
+
+    def clean(self):
+        data = super().clean()
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("The closing day cannot be before the opening day."))
+        if not data.get("slug") and data.get("name") and "slug" not in self.errors:
+            data["slug"] = rules.unique_slug(data["name"], exclude_pk=self.instance.pk)
+        return data
+
+    def save(self, user=None) -> Campaign:
+        data = self.cleaned_data
+        campaign = self.instance
+        opens_at = rules.start_of_day(data.get("opens_on"))
+        closes_at = rules.end_of_day(data.get("closes_on"))
+        if campaign.pk is None:
+            return rules.create_campaign(
+                organisation=self.organisation,
+                name=data["name"],
+                slug=data["slug"],
+                questionnaire=data["questionnaire"],
+                teams=data["teams"],
+                anonymity_threshold=data["anonymity_threshold"],
+                language=data["language"],
+                opens_at=opens_at,
+                closes_at=closes_at,
+                created_by=user,
+            )
+        rules.change_questionnaire(campaign, data["questionnaire"])
+        campaign.slug = data["slug"]
+        campaign.opens_at, campaign.closes_at = opens_at, closes_at
+        campaign.save()
+        rules.sync_teams(campaign, data["teams"])
+        return campaign
+
+
+class InvitationForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": "anna@example.nl, bram@example.nl; Chris <chris@example.nl>",
+                "spellcheck": "false",
+            }
+        ),
+        help_text=_(
+            "Paste a list separated by commas, semicolons or new lines. Addresses that "
+            "were already invited are skipped."
+        ),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("No team: respondents choose"),
+        help_text=_("Optional: file these respondents' answers under one team."),
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["team"].queryset = campaign.teams.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_addresses(self) -> list[str]:
+        parsed = parse_addresses(self.cleaned_data["addresses"])
+        if parsed.invalid:
+            raise ValidationError(
+                _(
+                    "Nothing was sent. These addresses are not valid: %(invalid)s. "
+                    "Correct them and send again."
+                ),
+                params={"invalid": ", ".join(parsed.invalid)},
+                code="invalid_addresses",
+            )
+        if not parsed.valid:
+            raise ValidationError(_("Paste at least one e-mail address."), code="empty")
+        return parsed.valid
+
+
+class ConfirmDeletionForm(forms.Form):
+    """Deleting for good: the consultant types the name of what is deleted."""
+
+    confirm_name = forms.CharField(label=_("Type the name to confirm"), max_length=300)
+
+    def __init__(self, *args, expected_name: str, button: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected_name = expected_name
+        self.fields["confirm_name"].widget.attrs.update(
+            autocomplete="off", spellcheck="false", autofocus=True
+        )
+        self.fields["confirm_name"].help_text = _("Type “%(name)s” exactly as shown.") % {
+            "name": expected_name
+        }
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("submit", button, css_class="btn-danger"))
+
+    def clean_confirm_name(self) -> str:
+        typed = " ".join(self.cleaned_data["confirm_name"].split())
+        if typed != " ".join(self.expected_name.split()):
+            raise ValidationError(
+                _("The name does not match. Nothing was deleted."), code="mismatch"
+            )
+        return typed

@@ -1,0 +1,64 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from assessment import campaigns as rules
+from assessment import demo
+from questionnaires.models import Questionnaire
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo data: the consultant 'demo' (password 'demo-consultant'), the staff "
+        "superuser 'admin' (password 'admin-demo') for the question-bank admin, the "
+        f"organisation '{demo.DEMO_ORGANISATION}' with an open campaign on the full scan "
+        "(three teams, about 40 submitted responses) and a closed earlier round (about 30). "
+        "Idempotent: if the demo organisation exists, it only prints the logins and links. "
+        "Existing users keep their passwords. Run load_question_banks first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url",
+            default=DEFAULT_BASE_URL,
+            help=f"Where the app runs, for the printed links (default {DEFAULT_BASE_URL}).",
+        )
+
+    def handle(self, *args, base_url: str, **options) -> None:
+        if not Questionnaire.objects.filter(code=demo.QUESTIONNAIRE).exists():
+            raise CommandError(
+                "The question banks are not loaded: run `python manage.py load_question_banks` "
+                "first."
+            )
+        result = demo.create_demo()
+        base_url = base_url.rstrip("/")
+        out = self.stdout
+        if result.created:
+            out.write(self.style.SUCCESS(f"Demo data created for {result.organisation.name}."))
+            for campaign in (result.current, result.previous):
+                submitted = campaign.responses.filter(status="submitted").count()
+                out.write(
+                    f"  {campaign.name} ({campaign.get_status_display()}): "
+                    f"{submitted} submitted responses"
+                )
+        else:
+            out.write(
+                self.style.WARNING(
+                    f"Demo data already exists ({result.organisation.name}); nothing changed."
+                )
+            )
+        out.write("")
+        out.write(f"Open {base_url}/")
+        for username, password, what in (
+            (demo.DEMO_USERNAME, demo.DEMO_PASSWORD, "consultant"),
+            (demo.ADMIN_USERNAME, demo.ADMIN_PASSWORD, "admin (question banks)"),
+        ):
+            note = "" if result.users.get(username) else "  (existing user: password unchanged)"
+            out.write(f"  {what:<24} login: {username} / {password}{note}")
+        out.write(f"  admin site: {base_url}/admin/")
+        if result.current is not None:
+            out.write("")
+            out.write(f"Respondent link ({result.current.name}):")
+            out.write(f"  {rules.absolute(base_url, rules.shared_path(result.current))}")
+            for name, link in demo.team_links(result.current, base_url):
+                out.write(f"  {name}: {link}")

@@ -1,0 +1,590 @@
+"""The respondent's pages: thin views around `assessment.responding`.
+
+No account and no session: the response is found through a signed cookie per campaign
+(see `responding.Credentials`). Every page activates the campaign's language unless the
+visitor picked one with the language switcher, and every page first checks that the
+campaign takes answers, so a closed campaign stores nothing, also on POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from questionnaires.models import Item
+from questionnaires.translation import active_language
+
+from . import responding
+from .models import Campaign, Comment, Invitation, Response, Team
+from .respondent_forms import ResumeForm, StartForm
+from .responding import Availability, Credentials, PagePlan
+from .tokens import format_resume_code
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _activate_language(request: HttpRequest, campaign: Campaign) -> str:
+    """The campaign's language, unless the visitor chose one with the switcher."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen not in dict(settings.LANGUAGES):
+        translation.activate(campaign.language)
+        request.LANGUAGE_CODE = campaign.language
+    return active_language()
+
+
+_csrf_checker = CsrfViewMiddleware(lambda request: HttpResponse())
+
+
+def respondent_csrf(view: Callable) -> Callable:
+    """CSRF protection as usual, but a failure shows the respondent a friendly page.
+
+    (A phone left on a page for long, or blocked cookies, are the usual causes; the
+    default 403 page would leave a respondent wondering whether their answers are lost.)
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if _csrf_checker.process_view(request, view, args, kwargs) is not None:
+            return _message(
+                request,
+                title=_("This page has expired"),
+                text=_(
+                    "For your security we could not accept this form, so nothing was "
+                    "saved. Please open your link again and repeat the last step. "
+                    "Your earlier pages are safe."
+                ),
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
+
+
+def _message(
+    request: HttpRequest,
+    *,
+    title: str,
+    text: str,
+    status: int = 200,
+    campaign: Campaign | None = None,
+    link: tuple[str, str] | None = None,
+    tone: str = "info",
+) -> HttpResponse:
+    context = {"title": title, "text": text, "campaign": campaign, "link": link, "tone": tone}
+    return render(request, "respondent/message.html", context, status=status)
+
+
+def _unavailable(request: HttpRequest, campaign: Campaign, availability: Availability):
+    if availability is Availability.NOT_YET_OPEN:
+        opens = formats.date_format(timezone.localtime(campaign.opens_at), "DATETIME_FORMAT")
+        title = _("This questionnaire is not open yet")
+        text = _("You can fill it in from %(opens)s. Please come back then.") % {"opens": opens}
+    elif availability is Availability.DRAFT:
+        title = _("This questionnaire is not open yet")
+        text = _("The questionnaire is still being prepared. Please try again later.")
+    else:
+        title = _("This questionnaire is closed")
+        text = _(
+            "It no longer accepts answers, and nothing was saved. Thank you for your "
+            "interest; the results are discussed with your organisation."
+        )
+    status = 200 if request.method in ("GET", "HEAD") else 403
+    return _message(request, title=title, text=text, status=status, campaign=campaign)
+
+
+def _already_submitted(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    posted = request.method == "POST"
+    text = _("Your answers were submitted earlier and can no longer be changed.")
+    if posted:
+        text = f"{text} {_('Nothing was saved now.')}"
+    return _message(
+        request,
+        title=_("You already took part — thank you!"),
+        text=text,
+        status=409 if posted else 200,
+        campaign=campaign,
+        tone="success",
+    )
+
+
+def _set_cookie(response: HttpResponse, campaign: Campaign, credentials: Credentials) -> None:
+    response.set_signed_cookie(
+        responding.cookie_name(campaign),
+        responding.pack_cookie(credentials),
+        salt=responding.cookie_salt(campaign),
+        max_age=responding.COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def _read_cookie(request: HttpRequest, campaign: Campaign) -> Credentials:
+    value = request.get_signed_cookie(
+        responding.cookie_name(campaign),
+        default=None,
+        salt=responding.cookie_salt(campaign),
+        max_age=responding.COOKIE_MAX_AGE,
+    )
+    return responding.unpack_cookie(value)
+
+
+def _continue_url(campaign: Campaign, plan: PagePlan, response: Response) -> str:
+    """Where a returning respondent picks up: the first page with gaps, or the review."""
+    number = responding.first_open_page(plan, responding.answered_item_ids(response))
+    if number is None:
+        return reverse("respondent:review", args=[campaign.token])
+    return reverse("respondent:page", args=[campaign.token, number])
+
+
+@dataclass
+class Visit:
+    campaign: Campaign
+    language: str
+    credentials: Credentials
+    response: Response | None
+
+    @property
+    def plan(self) -> PagePlan:
+        return responding.get_page_plan(self.campaign.questionnaire_version)
+
+
+def respondent_visit(view: Callable) -> Callable:
+    """Resolve the campaign token and the respondent's cookie; refuse closed campaigns."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        campaign = responding.find_campaign(token)
+        if campaign is None:
+            raise Http404("unknown campaign")
+        language = _activate_language(request, campaign)
+        availability = responding.campaign_availability(campaign)
+        if availability is not Availability.OPEN:
+            return _unavailable(request, campaign, availability)
+        credentials = _read_cookie(request, campaign)
+        response = responding.find_response(campaign, credentials)
+        return view(request, Visit(campaign, language, credentials, response), *args, **kwargs)
+
+    return wrapped
+
+
+def _no_response(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """No (valid) cookie for this campaign: start over or use the resume code."""
+    if request.method in ("GET", "HEAD"):
+        return HttpResponseRedirect(reverse("respondent:campaign", args=[visit.campaign.token]))
+    return _message(
+        request,
+        title=_("We could not find your questionnaire"),
+        text=_(
+            "This browser has no questionnaire in progress for this link, so nothing was "
+            "saved. Open the link you received again, or continue with your resume code."
+        ),
+        status=403,
+        campaign=visit.campaign,
+        link=(reverse("respondent:resume", args=[visit.campaign.token]), _("Enter a resume code")),
+        tone="warning",
+    )
+
+
+def _resume_context(visit: Visit) -> dict:
+    code = visit.credentials.code
+    return {
+        "resume_code": format_resume_code(code) if code else "",
+        "resume_url": reverse("respondent:resume", args=[visit.campaign.token]),
+    }
+
+
+# --------------------------------------------------------------------------- entry links
+
+
+def _entry(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    fixed_team: Team | None = None,
+    invitation: Invitation | None = None,
+    invitation_token: str = "",
+) -> HttpResponse:
+    language = _activate_language(request, campaign)
+    availability = responding.campaign_availability(campaign)
+    if availability is not Availability.OPEN:
+        return _unavailable(request, campaign, availability)
+
+    credentials = responding.link_credentials(_read_cookie(request, campaign), invitation_token)
+    response = responding.find_response(campaign, credentials)
+
+    if response is not None:
+        if response.is_submitted:
+            if invitation is not None and not invitation.completed:
+                # Submitted on a device that only had the resume code: catch up now.
+                responding.mark_invitation_completed(campaign.pk, invitation_token)
+            return _already_submitted(request, campaign)
+        plan = responding.get_page_plan(campaign.questionnaire_version)
+        redirect = HttpResponseRedirect(_continue_url(campaign, plan, response))
+        if invitation_token:
+            _set_cookie(redirect, campaign, credentials)
+        return redirect
+
+    teams = [] if fixed_team is not None else list(campaign.teams.all())
+    form = StartForm(
+        request.POST if request.method == "POST" else None,
+        campaign=campaign,
+        teams=teams,
+        fixed_team=fixed_team,
+    )
+    if request.method == "POST" and form.is_valid():
+        started = responding.start_response(
+            campaign,
+            role=form.cleaned_data["role"],
+            team=form.chosen_team(),
+            language=language,
+            key=invitation_token or None,
+        )
+        if started.response.is_submitted:
+            return _already_submitted(request, campaign)
+        redirect = HttpResponseRedirect(reverse("respondent:page", args=[campaign.token, 1]))
+        _set_cookie(redirect, campaign, started.credentials)
+        return redirect
+
+    plan = responding.get_page_plan(campaign.questionnaire_version)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "fixed_team": fixed_team,
+        "role_choices": Response.ROLES,
+        "item_count": plan.item_count,
+        "page_count": plan.page_count,
+        "minutes": responding.estimated_minutes(plan.item_count),
+        "questionnaire": campaign.questionnaire_version.questionnaire,
+        "resume_url": reverse("respondent:resume", args=[campaign.token]),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "respondent/welcome.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@respondent_csrf
+def campaign_entry(request: HttpRequest, token: str) -> HttpResponse:
+    campaign = responding.find_campaign(token)
+    if campaign is None:
+        raise Http404("unknown campaign")
+    return _entry(request, campaign)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@respondent_csrf
+def team_entry(request: HttpRequest, token: str) -> HttpResponse:
+    team = responding.find_team(token)
+    if team is None:
+        raise Http404("unknown team")
+    return _entry(request, team.campaign, fixed_team=team)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@respondent_csrf
+def invitation_entry(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = responding.find_invitation(token)
+    if invitation is None:
+        raise Http404("unknown invitation")
+    return _entry(
+        request,
+        invitation.campaign,
+        fixed_team=invitation.team,
+        invitation=invitation,
+        invitation_token=token,
+    )
+
+
+# --------------------------------------------------------------------------- questionnaire
+
+
+def _option_sets() -> dict[str, list[tuple[str, str, str]]]:
+    """(value, visible label, extra label for screen readers) per scale."""
+    dont_know = (responding.DONT_KNOW, _("Don’t know / not applicable"), "")
+    return {
+        Item.AGREEMENT: [
+            ("1", _("Strongly disagree"), ""),
+            ("2", _("Disagree"), ""),
+            ("3", _("Neutral"), ""),
+            ("4", _("Agree"), ""),
+            ("5", _("Strongly agree"), ""),
+            dont_know,
+        ],
+        Item.BIPOLAR: [
+            ("1", "1", _("fully the first statement")),
+            ("2", "2", _("closer to the first statement")),
+            ("3", "3", _("in between")),
+            ("4", "4", _("closer to the second statement")),
+            ("5", "5", _("fully the second statement")),
+            dont_know,
+        ],
+    }
+
+
+# The statements are the bulk of a page. Each one's markup (respondent/_item.html) is
+# rendered once per item and language in this process, then reused with the answer
+# stamped in as `checked`: the hot path does a string replace per item instead of a
+# template loop over six radios. Item texts cannot change under a running campaign (its
+# version is frozen); a statement with an error is always rendered fresh.
+_ITEM_MARKUP: dict[tuple, str] = {}
+_ITEM_MARKUP_LIMIT = 20_000
+
+
+def _render_item(item: responding.PlanItem, language: str, error: str = "") -> str:
+    pk = str(item.pk)
+    described = [f"pf-{pk} pt-{pk}"] if item.bipolar else []
+    if error:
+        described.append(f"e-{pk}")
+    context = {
+        "pk": pk,
+        "number": str(item.number),
+        "text": item.text(language),
+        "bipolar": item.bipolar,
+        "pole_from": item.pole_from(language) if item.bipolar else "",
+        "pole_to": item.pole_to(language) if item.bipolar else "",
+        "error": error,
+        "describedby": " ".join(described),
+        "options": _option_sets()[Item.BIPOLAR if item.bipolar else Item.AGREEMENT],
+    }
+    return render_to_string("respondent/_item.html", context)
+
+
+def item_markup(
+    plan: PagePlan, item: responding.PlanItem, language: str, value: str, error: str = ""
+) -> SafeString:
+    """The statement's radio group with `value` ("1".."5", "dk" or "") checked."""
+    if error:
+        markup = _render_item(item, language, error)
+    else:
+        key = (plan.key, item.pk, language)
+        markup = _ITEM_MARKUP.get(key)
+        if markup is None:
+            if len(_ITEM_MARKUP) >= _ITEM_MARKUP_LIMIT:
+                _ITEM_MARKUP.clear()
+            markup = _ITEM_MARKUP[key] = _render_item(item, language)
+    if value in responding.ANSWER_VALUES:
+        # Texts are escaped, so `value="…">` occurs only in the item's own radios.
+        markup = markup.replace(f' value="{value}">', f' value="{value}" checked>', 1)
+    return mark_safe(markup)  # noqa: S308 - rendered and escaped by the template engine
+
+
+def _render_page(
+    request: HttpRequest,
+    visit: Visit,
+    page: responding.Page,
+    values: dict[int, str],
+    comment: str,
+    entry: responding.PageEntry | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    plan = visit.plan
+    language = visit.language
+    item_errors = entry.item_errors if entry else {}
+    items = [
+        item_markup(plan, item, language, values.get(item.pk, ""), item_errors.get(item.pk, ""))
+        for item in page.items
+    ]
+    error_items = [
+        {"pk": item.pk, "number": item.number, "error": item_errors[item.pk]}
+        for item in page.items
+        if item.pk in item_errors
+    ]
+    context = {
+        "campaign": visit.campaign,
+        "page": page,
+        "page_title": page.title(language),
+        "framework_title": "" if page.is_framework_page else page.framework(language),
+        "page_number": page.number,
+        "page_count": plan.page_count,
+        "items": items,
+        "has_bipolar": any(item.bipolar for item in page.items),
+        "has_agreement": any(not item.bipolar for item in page.items),
+        "comment": comment,
+        "comment_max": Comment.MAX_LENGTH,
+        "errors": entry.errors if entry else [],
+        "comment_error": entry.comment_error if entry else "",
+        "error_items": error_items,
+        "is_last": page.number == plan.page_count,
+        "anonymity_threshold": visit.campaign.anonymity_threshold,
+        **_resume_context(visit),
+    }
+    return render(request, "respondent/page.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@respondent_csrf
+@respondent_visit
+def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
+    if visit.response is None:
+        return _no_response(request, visit)
+    if visit.response.is_submitted:
+        return _already_submitted(request, visit.campaign)
+    plan = visit.plan
+    current = plan.page(number)
+    if current is None:
+        return _message(
+            request,
+            title=_("This page does not exist"),
+            text=_("The questionnaire has %(count)d pages; nothing was saved.")
+            % {"count": plan.page_count},
+            status=404,
+            campaign=visit.campaign,
+            link=(reverse("respondent:page", args=[visit.campaign.token, 1]), _("Go to page 1")),
+            tone="warning",
+        )
+    if request.method != "POST":
+        values, comment = responding.page_values(visit.response, current)
+        return _render_page(request, visit, current, values, comment)
+
+    entry = responding.parse_page(plan, current, request.POST)
+    if not entry.is_valid:
+        comment = entry.comment if entry.comment is not None else ""
+        return _render_page(request, visit, current, entry.values, comment, entry, status=400)
+    try:
+        responding.save_page(visit.response, current, entry, language=visit.language)
+    except responding.AlreadySubmitted:
+        return _already_submitted(request, visit.campaign)
+
+    token = visit.campaign.token
+    action = request.POST.get("action", "next")
+    if action == "later":
+        target = reverse("respondent:saved", args=[token])
+    elif action == "previous" and number > 1:
+        target = reverse("respondent:page", args=[token, number - 1])
+    elif action == "review" or number >= plan.page_count:
+        target = reverse("respondent:review", args=[token])
+    else:
+        target = reverse("respondent:page", args=[token, number + 1])
+    return HttpResponseRedirect(target)
+
+
+def _render_review(request: HttpRequest, visit: Visit, error: str = "", status: int = 200):
+    plan = visit.plan
+    answered = responding.answered_item_ids(visit.response)
+    missing = [
+        {
+            "number": page.number,
+            "title": page.title(visit.language),
+            "url": reverse("respondent:page", args=[visit.campaign.token, page.number]),
+            "items": [
+                {"pk": item.pk, "number": item.number, "text": item.text(visit.language)}
+                for item in items
+            ],
+        }
+        for page, items in responding.unanswered_by_page(plan, answered)
+    ]
+    answered_count = len(answered & plan.item_ids)
+    context = {
+        "campaign": visit.campaign,
+        "missing": missing,
+        "answered_count": answered_count,
+        "item_count": plan.item_count,
+        "page_count": plan.page_count,
+        "error": error,
+        **_resume_context(visit),
+    }
+    return render(request, "respondent/review.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+@respondent_visit
+def review(request: HttpRequest, visit: Visit) -> HttpResponse:
+    if visit.response is None:
+        return _no_response(request, visit)
+    if visit.response.is_submitted:
+        return _already_submitted(request, visit.campaign)
+    return _render_review(request, visit)
+
+
+@require_POST
+@respondent_csrf
+@respondent_visit
+def submit(request: HttpRequest, visit: Visit) -> HttpResponse:
+    if visit.response is None:
+        return _no_response(request, visit)
+    try:
+        responding.submit_response(visit.response, visit.credentials)
+    except responding.AlreadySubmitted:
+        return _already_submitted(request, visit.campaign)
+    except responding.NothingAnswered:
+        error = _("Please answer at least one statement before you submit.")
+        return _render_review(request, visit, error=error, status=400)
+    return HttpResponseRedirect(reverse("respondent:thanks", args=[visit.campaign.token]))
+
+
+@require_GET
+@respondent_visit
+def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
+    if visit.response is None:
+        return _no_response(request, visit)
+    if not visit.response.is_submitted:
+        return HttpResponseRedirect(_continue_url(visit.campaign, visit.plan, visit.response))
+    context = {"campaign": visit.campaign, "threshold": visit.campaign.anonymity_threshold}
+    return render(request, "respondent/thanks.html", context)
+
+
+@require_GET
+@respondent_visit
+def saved(request: HttpRequest, visit: Visit) -> HttpResponse:
+    if visit.response is None:
+        return _no_response(request, visit)
+    if visit.response.is_submitted:
+        return _already_submitted(request, visit.campaign)
+    context = {
+        "campaign": visit.campaign,
+        "continue_url": _continue_url(visit.campaign, visit.plan, visit.response),
+        "link_url": request.build_absolute_uri(
+            reverse("respondent:campaign", args=[visit.campaign.token])
+        ),
+        "resume_absolute_url": request.build_absolute_uri(
+            reverse("respondent:resume", args=[visit.campaign.token])
+        ),
+        **_resume_context(visit),
+    }
+    return render(request, "respondent/saved.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@respondent_csrf
+@respondent_visit
+def resume(request: HttpRequest, visit: Visit) -> HttpResponse:
+    form = ResumeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            found = responding.find_response_by_resume_code(
+                visit.campaign, form.cleaned_data["code"]
+            )
+            if found is None:
+                form.add_error(
+                    "code",
+                    _(
+                        "We could not find a questionnaire with this code for this link. "
+                        "Check the code and try again; nothing was changed."
+                    ),
+                )
+            else:
+                response, code = found
+                if response.is_submitted:
+                    return _already_submitted(request, visit.campaign)
+                redirect = HttpResponseRedirect(_continue_url(visit.campaign, visit.plan, response))
+                same = visit.response is not None and visit.response.pk == response.pk
+                key = visit.credentials.key if same else ""
+                _set_cookie(redirect, visit.campaign, Credentials(key=key, code=code))
+                return redirect
+    context = {"campaign": visit.campaign, "form": form}
+    return render(request, "respondent/resume.html", context, status=status)

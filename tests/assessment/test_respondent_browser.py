@@ -1,0 +1,183 @@
+"""A respondent on a 360 px phone finishes the quick scan with the keyboard only.
+
+Drives Debian's Chromium (/usr/bin/chromium) through Playwright; see the
+`chromium_browser` fixture in tests/assessment/conftest.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from assessment import responding
+from assessment.models import Answer, Response
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def campaign(respondent_campaign):
+    return respondent_campaign
+
+
+@pytest.fixture
+def plan(respondent_plan):
+    return respondent_plan
+
+
+def value_for(item: responding.PlanItem) -> str:
+    """What the respondent picks for an item: a spread of values and some don't-knows."""
+    return "dk" if item.number % 6 == 0 else str(item.number % 5 + 1)
+
+
+def arrow_presses(value: str) -> int:
+    """Right-arrow presses from the first option ("1") to `value`."""
+    return 5 if value == "dk" else int(value) - 1
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+                   return {tag: el.tagName, name: el.name || '', value: el.value || '',
+                           cls: el.className || '', type: el.type || '',
+                           text: (el.innerText || '').trim()}; }"""
+    )
+
+
+def tab_until(page, predicate, limit: int = 40) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if predicate(element):
+            return element
+    raise AssertionError(f"focus never reached the target; last was {focused(page)}")
+
+
+def assert_fits_phone(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} overflows horizontally: {width}px"
+
+
+def answer_page_with_keyboard(page, plan_page: responding.Page) -> None:
+    first = plan_page.items[0]
+    tab_until(page, lambda el: el["name"] == f"i-{first.pk}")
+    for n, item in enumerate(plan_page.items):
+        if n:
+            page.keyboard.press("Tab")  # into the next radio group
+            assert focused(page)["name"] == f"i-{item.pk}"
+        page.keyboard.press("Space")  # check the first option
+        for _ in range(arrow_presses(value_for(item))):
+            page.keyboard.press("ArrowRight")
+        checked = page.evaluate(
+            f"document.querySelector('input[name=\"i-{item.pk}\"]:checked').value"
+        )
+        assert checked == value_for(item), item.code
+    tab_until(page, lambda el: el["name"] == "action" and el["value"] == "next")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_keyboard_only_phone_respondent_resumes_and_submits(
+    chromium_browser, live_server, campaign, plan
+):
+    context = chromium_browser.new_context(viewport=PHONE, locale="en-US", has_touch=True)
+    try:
+        link = live_server.url + reverse("respondent:campaign", args=[campaign.token])
+        page = context.new_page()
+        page.goto(link)
+        assert page.locator("h1").count() == 1
+        assert page.get_attribute("html", "lang") == "en"
+        assert_fits_phone(page)
+
+        # Welcome: team and role with the keyboard, then Start.
+        tab_until(page, lambda el: el["name"] == "team")
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        assert focused(page)["name"] == "role"
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")  # board -> manager
+        tab_until(page, lambda el: el["tag"] == "BUTTON" and el["text"] == "Start")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+        halfway = 2
+        for plan_page in plan.pages[:halfway]:
+            assert page.url.endswith(f"/p/{plan_page.number}/"), page.url
+            assert_fits_phone(page)
+            answer_page_with_keyboard(page, plan_page)
+
+        # Close the browser tab halfway; opening the link again resumes.
+        page.close()
+        page = context.new_page()
+        page.goto(link)
+        assert page.url.endswith(f"/p/{halfway + 1}/"), page.url
+        for plan_page in plan.pages[halfway:]:
+            assert page.url.endswith(f"/p/{plan_page.number}/"), page.url
+            assert_fits_phone(page)
+            answer_page_with_keyboard(page, plan_page)
+
+        # Review, then submit with the keyboard.
+        assert page.url.endswith("/review/"), page.url
+        assert_fits_phone(page)
+        assert "You answered every statement" in page.inner_text("main")
+        tab_until(page, lambda el: el["tag"] == "BUTTON" and "Submit" in el["text"])
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/thanks/")
+        assert "Thank you for taking part!" in page.inner_text("h1")
+        assert_fits_phone(page)
+    finally:
+        context.close()
+
+    response = Response.objects.get(campaign=campaign)
+    assert response.status == Response.SUBMITTED
+    assert (response.team, response.role) == (campaign.teams.first(), Response.MANAGER)
+    stored = dict(Answer.objects.filter(response=response).values_list("item_id", "value"))
+    expected = {
+        item.pk: None if value_for(item) == "dk" else int(value_for(item))
+        for plan_page in plan.pages
+        for item in plan_page.items
+    }
+    assert stored == expected
+
+
+def test_pages_fit_a_phone_in_dutch_with_errors_shown(
+    chromium_browser, live_server, campaign, plan
+):
+    """The longest texts (Dutch labels, error messages, bipolar poles) still fit 360 px."""
+    context = chromium_browser.new_context(viewport=PHONE, locale="nl-NL")
+    context.add_cookies([{"name": "django_language", "value": "nl", "url": live_server.url}])
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("respondent:campaign", args=[campaign.token]))
+        page.check("input[name=team] >> nth=0")
+        page.check("input[name=role][value=employee]")
+        assert page.get_attribute("html", "lang") == "nl"
+        with page.expect_navigation():
+            page.click("form.start-form button[type=submit]")
+        for plan_page in plan.pages:
+            page.goto(
+                live_server.url
+                + reverse("respondent:page", args=[campaign.token, plan_page.number])
+            )
+            assert_fits_phone(page)
+        # A page rendered with an error next to an item.
+        shifts = next(p for p in plan.pages if p.topic == "shifts")
+        page.goto(
+            live_server.url + reverse("respondent:page", args=[campaign.token, shifts.number])
+        )
+        page.evaluate(
+            f"""() => {{ const el = document.querySelector('input[name="i-{shifts.items[0].pk}"]');
+                        el.value = '7'; el.checked = true; }}"""
+        )
+        with page.expect_navigation():
+            page.click("button.btn-next")
+        assert page.locator(".q-error").count() == 1
+        assert_fits_phone(page)
+        for name in ("review", "saved", "resume"):
+            page.goto(live_server.url + reverse(f"respondent:{name}", args=[campaign.token]))
+            assert_fits_phone(page)
+    finally:
+        context.close()

@@ -1,0 +1,596 @@
+"""The respondent flow end to end through the Django test client."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from assessment import responding
+from assessment.models import Answer, Campaign, Comment, Invitation, Response
+from assessment.tokens import RESUME_CODE_ALPHABET, digest, format_resume_code
+from questionnaires.models import Item
+from tests.assessment.conftest import Respondent, make_invitation, read_cookie
+from tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(respondent_campaign):
+    return respondent_campaign
+
+
+@pytest.fixture
+def plan(respondent_plan):
+    return respondent_plan
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def count_h1(text: str) -> int:
+    return len(re.findall(r"<h1[\s>]", text))
+
+
+# --------------------------------------------------------------------------- page plan
+
+
+def test_quick_scan_has_one_page_per_framework(quick_version):
+    plan = responding.build_page_plan(quick_version)
+    assert [page.topic for page in plan.pages] == ["diamond", "shifts", "keys", "care", "listening"]
+    assert all(len(page.items) <= responding.FRAMEWORK_PAGE_LIMIT for page in plan.pages)
+    assert plan.item_count == quick_version.items.count()
+    numbers = [item.number for page in plan.pages for item in page.items]
+    assert numbers == list(range(1, plan.item_count + 1))
+
+
+def test_full_scan_has_one_page_per_dimension(full_version):
+    plan = responding.build_page_plan(full_version)
+    topics = [page.topic for page in plan.pages]
+    assert len(topics) == len(set(topics))
+    assert all("." in topic for topic in topics)
+    for page in plan.pages:
+        codes = {item.code.rsplit(".", 1)[0] for item in page.items}
+        assert codes == {page.topic}
+    assert plan.item_count == full_version.items.count()
+
+
+def test_page_plan_is_cached_per_version(quick_version, django_assert_num_queries):
+    responding.clear_page_plan_cache()
+    with django_assert_num_queries(1):
+        first = responding.get_page_plan(quick_version)
+    with django_assert_num_queries(0):
+        assert responding.get_page_plan(quick_version) is first
+
+
+def test_estimated_minutes():
+    assert responding.estimated_minutes(0) == 1
+    assert responding.estimated_minutes(38) == 6
+    assert responding.estimated_minutes(127) == 21
+
+
+def test_resume_code_cleaning():
+    assert responding.clean_resume_code(" abcd-efgh ") == "ABCDEFGH"
+    assert responding.clean_resume_code("ab cd ef gh") == "ABCDEFGH"
+    assert responding.clean_resume_code("ABCD-EFG") is None  # too short
+    assert responding.clean_resume_code("ABCD-EFG0") is None  # 0 is not in the alphabet
+    assert responding.clean_resume_code("") is None
+
+
+def test_cookie_packing_and_link_credentials():
+    both = responding.Credentials(key="k3y_-x", code="ABCDEFGH")
+    assert responding.unpack_cookie(responding.pack_cookie(both)) == both
+    code_only = responding.Credentials(code="ABCDEFGH")
+    assert responding.unpack_cookie(responding.pack_cookie(code_only)) == code_only
+    for junk in (None, "", "no-separator", "a.b.c"):
+        assert responding.unpack_cookie(junk).is_empty
+    # An invitation link opens the invitee's response, keeping a known resume code.
+    assert responding.link_credentials(both) == both
+    assert responding.link_credentials(both, "k3y_-x") == both
+    assert responding.link_credentials(both, "other") == responding.Credentials(key="other")
+
+
+def test_campaign_availability(quick_version):
+    now = timezone.now()
+    campaign = CampaignFactory.build(questionnaire_version=quick_version)
+    available = responding.campaign_availability
+    assert available(campaign, now) is responding.Availability.OPEN
+    campaign.opens_at = now + timedelta(hours=1)
+    assert available(campaign, now) is responding.Availability.NOT_YET_OPEN
+    campaign.opens_at, campaign.closes_at = now - timedelta(hours=1), now
+    assert available(campaign, now) is responding.Availability.CLOSED
+    campaign.closes_at, campaign.status = None, Campaign.DRAFT
+    assert available(campaign, now) is responding.Availability.DRAFT
+    campaign.status = Campaign.CLOSED
+    assert available(campaign, now) is responding.Availability.CLOSED
+
+
+def test_parse_page_without_database(quick_version):
+    plan = responding.build_page_plan(quick_version)
+    page = plan.page(1)
+    first, second, third = page.items[:3]
+    entry = responding.parse_page(
+        plan,
+        page,
+        {f"i-{first.pk}": "5", f"i-{second.pk}": "DK", f"i-{third.pk}": "", "comment": " x\r\ny "},
+    )
+    assert entry.is_valid
+    assert entry.values == {first.pk: "5", second.pk: "dk"}
+    assert entry.comment == "x\ny"
+    assert responding.parse_page(plan, page, {}).comment is None
+
+
+# --------------------------------------------------------------------------- welcome
+
+
+def test_welcome_page_explains_and_asks_team_and_role(respondent, campaign, plan):
+    response = respondent.client.get(respondent.url("campaign"))
+    assert response.status_code == 200
+    text = html(response)
+    assert count_h1(text) == 1
+    assert '<html lang="en">' in text
+    assert f"About {responding.estimated_minutes(plan.item_count)} minutes" in text
+    assert (
+        f"Results are shown only for groups of at least {campaign.anonymity_threshold} people; "
+        "your name is never stored with your answers." in text
+    )
+    assert 'name="csrfmiddlewaretoken"' in text
+    for team in campaign.teams.all():
+        assert f'name="team" value="{team.pk}"' in text
+    for role in Response.ROLE_CODES:
+        assert f'name="role" value="{role}"' in text
+    assert "respondent.css" in text
+    assert Response.objects.count() == 0  # looking stores nothing
+
+
+def test_start_creates_response_and_sets_signed_cookie(respondent, campaign):
+    team = campaign.teams.last()
+    result = respondent.start(role=Response.MANAGER, team=team)
+    assert result.status_code == 302
+    assert result["Location"] == respondent.page_url(1)
+    stored = Response.objects.get()
+    assert (stored.campaign, stored.team, stored.role) == (campaign, team, Response.MANAGER)
+    assert stored.status == Response.IN_PROGRESS and stored.language == "en"
+    morsel = result.cookies[responding.cookie_name(campaign)]
+    assert morsel["httponly"] is True
+    assert morsel["samesite"] == "Lax"
+    assert int(morsel["max-age"]) == 30 * 24 * 60 * 60
+    credentials = read_cookie(respondent.client, campaign)
+    assert stored.key_digest == digest("response", credentials.key)
+    assert stored.resume_code_digest == digest("resume", credentials.code)
+    assert "sessionid" not in result.cookies  # no session needed
+
+
+def test_starting_twice_reuses_the_response(respondent, campaign):
+    respondent.start()
+    again = respondent.client.post(respondent.url("campaign"), {"role": "employee"})
+    assert again.status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_campaign_without_teams_skips_team(quick_version):
+    campaign = CampaignFactory(questionnaire_version=quick_version)
+    client = Client()
+    page = html(client.get(reverse("respondent:campaign", args=[campaign.token])))
+    assert 'name="team"' not in page
+    result = client.post(reverse("respondent:campaign", args=[campaign.token]), {"role": "board"})
+    assert result.status_code == 302
+    assert Response.objects.get().team is None
+
+
+def test_team_link_preselects_team(campaign):
+    team = campaign.teams.last()
+    client = Client()
+    url = reverse("respondent:team", args=[team.token])
+    page = html(client.get(url))
+    assert 'name="team"' not in page
+    assert team.name in page
+    result = client.post(url, {"role": "employee"})
+    assert result.status_code == 302
+    assert result["Location"] == reverse("respondent:page", args=[campaign.token, 1])
+    assert Response.objects.get().team == team
+    # Revisiting the team link resumes rather than starting again.
+    assert client.get(url)["Location"] == reverse("respondent:page", args=[campaign.token, 1])
+    assert Response.objects.count() == 1
+
+
+# --------------------------------------------------------------------------- language
+
+
+def test_language_defaults_to_campaign_language(quick_version):
+    dutch = CampaignFactory(questionnaire_version=quick_version, language="nl")
+    english = CampaignFactory(questionnaire_version=quick_version, language="en")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    nl_page = client.get(reverse("respondent:campaign", args=[dutch.token]))
+    assert '<html lang="nl">' in html(nl_page)
+    assert nl_page["Content-Language"] == "nl"
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    assert '<html lang="en">' in html(
+        client.get(reverse("respondent:campaign", args=[english.token]))
+    )
+
+
+def test_language_switcher_overrides_campaign_language(quick_version):
+    dutch = CampaignFactory(questionnaire_version=quick_version, language="nl")
+    respondent = Respondent(dutch)
+    respondent.start()
+    item = respondent.plan.page(1).items[0]
+    page = html(respondent.client.get(respondent.page_url(1)))
+    assert '<html lang="nl">' in page and escape(item.text_nl) in page
+    assert "/i18n/setlang/" in page  # the switcher is on respondent pages
+    switched = respondent.client.post(
+        "/i18n/setlang/", {"language": "en", "next": respondent.page_url(1)}
+    )
+    assert switched.status_code == 302 and switched["Location"] == respondent.page_url(1)
+    assert respondent.client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = html(respondent.client.get(respondent.page_url(1)))
+    assert '<html lang="en">' in page and escape(item.text_en) in page
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_questionnaire_page_renders_radio_groups(respondent, plan):
+    respondent.start()
+    response = respondent.client.get(respondent.page_url(1))
+    assert response.status_code == 200
+    text = html(response)
+    assert count_h1(text) == 1
+    assert f"Page 1 of {plan.page_count}" in text
+    assert f'<progress class="page-progress" max="{plan.page_count}" value="1"' in text
+    first = plan.page(1)
+    assert text.count("<fieldset") == len(first.items)
+    for item in first.items:
+        assert f'id="q-{item.pk}"' in text
+        assert text.count(f'name="i-{item.pk}"') == 6
+        assert f'name="i-{item.pk}" value="dk"' in text
+    assert "Strongly disagree" in text and "Strongly agree" in text
+    assert "Don’t know / not applicable" in text
+    assert 'name="comment"' in text and f'maxlength="{Comment.MAX_LENGTH}"' in text
+    assert 'value="later"' in text
+    assert 'value="previous"' not in text  # no previous on page 1
+    # The resume code is shown, formatted, on every questionnaire page.
+    code = respondent.credentials().code
+    assert format_resume_code(code) in text
+    assert "Write this down to continue on another device" in text
+
+
+def test_bipolar_items_show_both_poles(respondent, plan):
+    respondent.start()
+    shifts = next(page for page in plan.pages if page.topic == "shifts")
+    text = html(respondent.client.get(respondent.page_url(shifts.number)))
+    for plan_item in shifts.items:
+        item = Item.objects.get(pk=plan_item.pk)
+        assert item.is_bipolar
+        assert escape(item.text_en) in text
+        assert f'id="pf-{item.pk}"' in text and escape(item.pole_from_en) in text
+        assert f'id="pt-{item.pk}"' in text and escape(item.pole_to_en) in text
+        assert f'aria-describedby="pf-{item.pk} pt-{item.pk}"' in text
+        assert text.index(escape(item.pole_from_en)) < text.index(escape(item.pole_to_en))
+
+
+def test_saving_a_page_stores_answers_and_comment(respondent, plan):
+    respondent.start()
+    first = plan.page(1)
+    values = {item.pk: v for item, v in zip(first.items, "12345dk1234", strict=False)}
+    values = {item.pk: ["1", "2", "3", "4", "5", "dk"][n % 6] for n, item in enumerate(first.items)}
+    result = respondent.client.post(
+        respondent.page_url(1),
+        {**{f"i-{pk}": v for pk, v in values.items()}, "comment": " We could do better. "},
+    )
+    assert result.status_code == 302 and result["Location"] == respondent.page_url(2)
+    stored = respondent.response()
+    answers = dict(Answer.objects.filter(response=stored).values_list("item_id", "value"))
+    assert answers == {pk: None if v == "dk" else int(v) for pk, v in values.items()}
+    comment = Comment.objects.get(response=stored)
+    assert (comment.topic, comment.text) == ("diamond", "We could do better.")
+
+    # Going back shows the stored answers; saving again updates them in place.
+    page = html(respondent.client.get(respondent.page_url(1)))
+    for pk, value in values.items():
+        assert f'name="i-{pk}" value="{value}" checked' in page
+    assert "We could do better." in page
+    respondent.answer(1, "5", comment="")
+    assert set(Answer.objects.filter(response=stored).values_list("value", flat=True)) == {5}
+    assert Answer.objects.filter(response=stored).count() == len(first.items)
+    assert not Comment.objects.filter(response=stored).exists()
+
+
+def test_skipped_items_are_allowed_and_listed_on_review(respondent, plan):
+    respondent.start()
+    first = plan.page(1)
+    skipped = first.items[2]
+    data = {f"i-{item.pk}": "3" for item in first.items if item != skipped}
+    assert respondent.client.post(respondent.page_url(1), data).status_code == 302
+    for page in plan.pages[1:]:
+        respondent.answer(page.number)
+    review = respondent.client.get(respondent.url("review"))
+    text = html(review)
+    assert review.status_code == 200 and count_h1(text) == 1
+    assert f"You answered {plan.item_count - 1} of {plan.item_count} statements." in text
+    assert f'href="{respondent.page_url(1)}#q-{skipped.pk}"' in text
+    assert escape(skipped.text_en) in text
+
+
+def test_navigation_previous_next_and_later(respondent, plan):
+    respondent.start()
+    assert respondent.answer(1)["Location"] == respondent.page_url(2)
+    assert respondent.answer(2, action="previous")["Location"] == respondent.page_url(1)
+    later = respondent.answer(2, action="later")
+    assert later["Location"] == respondent.url("saved")
+    saved = html(respondent.client.get(later["Location"]))
+    assert format_resume_code(respondent.credentials().code) in saved
+    last = plan.page_count
+    assert respondent.answer(last)["Location"] == respondent.url("review")
+    assert 'value="previous"' in html(respondent.client.get(respondent.page_url(2)))
+
+
+def test_reopening_the_link_resumes_at_first_open_page(respondent, plan):
+    respondent.start()
+    respondent.answer(1)
+    respondent.answer(2)
+    reopened = respondent.client.get(respondent.url("campaign"))
+    assert reopened.status_code == 302
+    assert reopened["Location"] == respondent.page_url(3)
+    for page in plan.pages[2:]:
+        respondent.answer(page.number)
+    assert respondent.client.get(respondent.url("campaign"))["Location"] == respondent.url("review")
+    assert Response.objects.count() == 1
+
+
+def test_resume_with_code_on_another_device(respondent, campaign, plan):
+    respondent.start()
+    respondent.answer(1, "2")
+    code = respondent.credentials().code
+    original = respondent.response()
+
+    other = Respondent(campaign)
+    assert other.client.get(other.url("resume")).status_code == 200
+    typed = " " + format_resume_code(code).lower().replace("-", " - ") + " "
+    result = other.client.post(other.url("resume"), {"code": typed})
+    assert result.status_code == 302
+    assert result["Location"] == other.page_url(2)
+    assert other.response() == original
+    assert other.credentials().code == code
+    # The code is shown on the new device too, and both devices keep working.
+    assert format_resume_code(code) in html(other.client.get(other.page_url(2)))
+    assert other.answer(2, "3").status_code == 302
+    assert respondent.answer(3, "4").status_code == 302
+    assert Answer.objects.filter(response=original).count() == sum(
+        len(plan.page(n).items) for n in (1, 2, 3)
+    )
+    assert Response.objects.count() == 1
+
+
+def test_wrong_resume_code_changes_nothing(respondent, campaign):
+    respondent.start()
+    other = Respondent(campaign)
+    wrong = "".join(RESUME_CODE_ALPHABET[:8])
+    if digest("resume", wrong) == respondent.response().resume_code_digest:  # pragma: no cover
+        wrong = "".join(RESUME_CODE_ALPHABET[8:16])
+    for code in (wrong, "abc", ""):
+        result = other.client.post(other.url("resume"), {"code": code})
+        assert result.status_code == 400
+        text = html(result)
+        assert 'aria-describedby="code-error"' in text
+        assert ("We could not find a questionnaire with this code" in text) or (
+            "Enter the code you wrote down" in text
+        )
+        assert responding.cookie_name(campaign) not in result.cookies
+    assert Response.objects.count() == 1
+
+
+def test_resume_code_of_another_campaign_is_not_accepted(respondent, quick_version):
+    respondent.start()
+    code = respondent.credentials().code
+    other_campaign = CampaignFactory(questionnaire_version=quick_version)
+    other = Respondent(other_campaign)
+    result = other.client.post(other.url("resume"), {"code": code})
+    assert result.status_code == 400
+    assert "We could not find a questionnaire with this code" in html(result)
+
+
+# --------------------------------------------------------------------------- submit
+
+
+def test_full_flow_submit_and_thank_you(respondent, campaign, plan):
+    respondent.start()
+    respondent.answer_all(lambda item: "dk" if item.number % 7 == 0 else str(item.number % 5 + 1))
+    review = respondent.client.get(respondent.url("review"))
+    assert "You answered every statement" in html(review)
+    result = respondent.submit()
+    assert result.status_code == 302 and result["Location"] == respondent.url("thanks")
+    stored = Response.objects.get()
+    assert stored.status == Response.SUBMITTED and stored.submitted_at is not None
+    assert Answer.objects.filter(response=stored).count() == plan.item_count
+    assert Answer.objects.filter(response=stored, value__isnull=True).count() == len(
+        [n for n in range(1, plan.item_count + 1) if n % 7 == 0]
+    )
+    thanks = respondent.client.get(result["Location"])
+    assert thanks.status_code == 200 and "Thank you for taking part!" in html(thanks)
+    # The link now says thank you, and the pages no longer accept anything.
+    again = respondent.client.get(respondent.url("campaign"))
+    assert again.status_code == 200 and "You already took part" in html(again)
+    assert "You already took part" in html(respondent.client.get(respondent.page_url(1)))
+    assert "You already took part" in html(respondent.client.get(respondent.url("review")))
+
+
+def test_submitted_response_cannot_be_resumed_by_code(respondent, campaign):
+    respondent.start()
+    respondent.answer_all()
+    respondent.submit()
+    other = Respondent(campaign)
+    result = other.client.post(other.url("resume"), {"code": respondent.credentials().code})
+    assert "You already took part" in html(result)
+
+
+# --------------------------------------------------------------------------- invitations
+
+
+def test_invitation_link_resumes_and_marks_completed(campaign, plan):
+    team = campaign.teams.first()
+    invitation, token = make_invitation(campaign, "ann@example.org", team=team)
+    bystander, _ = make_invitation(campaign, "bob@example.org")
+    url = reverse("respondent:invitation", args=[token])
+
+    first_device = Client()
+    welcome = first_device.get(url)
+    assert welcome.status_code == 200
+    assert 'name="team"' not in html(welcome) and team.name in html(welcome)
+    started = first_device.post(url, {"role": "manager"})
+    assert started.status_code == 302
+    stored = Response.objects.get()
+    assert stored.key_digest == digest("response", token)
+    assert stored.team == team
+    respondent = Respondent(campaign, first_device)
+    respondent.answer(1)
+
+    # The same link on another device resumes the same response.
+    second_device = Client()
+    resumed = second_device.get(url)
+    assert resumed.status_code == 302 and resumed["Location"] == respondent.page_url(2)
+    other = Respondent(campaign, second_device)
+    page = html(second_device.get(other.page_url(2)))
+    assert "open your personal invitation link there" in page  # the code is unknown here
+    for page in plan.pages[1:]:
+        assert other.answer(page.number).status_code == 302
+    assert Response.objects.count() == 1
+    invitation.refresh_from_db()
+    assert not invitation.completed
+
+    assert other.submit()["Location"] == other.url("thanks")
+    invitation.refresh_from_db()
+    bystander.refresh_from_db()
+    assert invitation.completed and not bystander.completed
+    assert Answer.objects.filter(response=stored).count() == plan.item_count
+    assert "You already took part" in html(first_device.get(url))
+
+
+def test_invitation_completed_after_submitting_with_resume_code(campaign):
+    invitation, token = make_invitation(campaign, "carla@example.org")
+    url = reverse("respondent:invitation", args=[token])
+    invitee = Respondent(campaign)
+    invitee.start(link=url, team=campaign.teams.first())
+    code = invitee.credentials().code
+
+    elsewhere = Respondent(campaign)
+    elsewhere.client.post(elsewhere.url("resume"), {"code": code})
+    elsewhere.answer_all()
+    elsewhere.submit()
+    invitation.refresh_from_db()
+    assert not invitation.completed  # the token is not known on that device
+    assert "You already took part" in html(Client().get(url))
+    invitation.refresh_from_db()
+    assert invitation.completed
+
+
+def test_anonymous_submit_marks_no_invitation(respondent, campaign):
+    invitation, _ = make_invitation(campaign, "dan@example.org")
+    respondent.start()
+    respondent.answer_all()
+    respondent.submit()
+    invitation.refresh_from_db()
+    assert not invitation.completed
+
+
+def test_no_link_between_invitation_and_response_in_the_database(campaign):
+    invitation, token = make_invitation(campaign, "eve@example.org")
+    Respondent(campaign).start(link=reverse("respondent:invitation", args=[token]))
+    stored = Response.objects.get()
+    assert invitation.token_digest != stored.key_digest
+    assert token not in {invitation.token_digest, stored.key_digest, stored.resume_code_digest}
+    assert not [f for f in Response._meta.get_fields() if f.related_model is Invitation]
+
+
+# --------------------------------------------------------------------------- availability
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"status": Campaign.CLOSED}, "This questionnaire is closed"),
+        ({"status": Campaign.DRAFT}, "This questionnaire is not open yet"),
+        ({"opens_at": timezone.now() + timedelta(days=2)}, "This questionnaire is not open yet"),
+        ({"closes_at": timezone.now() - timedelta(minutes=1)}, "This questionnaire is closed"),
+    ],
+)
+def test_unavailable_campaign_shows_message_and_stores_nothing(campaign, changes, message):
+    Campaign.objects.filter(pk=campaign.pk).update(**changes)
+    client = Client()
+    team = campaign.teams.first()
+    invitation, token = make_invitation(campaign, "f@example.org")
+    for url in (
+        reverse("respondent:campaign", args=[campaign.token]),
+        reverse("respondent:team", args=[team.token]),
+        reverse("respondent:invitation", args=[token]),
+    ):
+        shown = client.get(url)
+        assert shown.status_code == 200 and message in html(shown)
+        posted = client.post(url, {"role": "employee", "team": team.pk})
+        assert posted.status_code == 403 and message in html(posted)
+    assert Response.objects.count() == 0
+
+
+def test_campaign_opening_later_names_the_date(campaign):
+    opens = timezone.now() + timedelta(days=3)
+    Campaign.objects.filter(pk=campaign.pk).update(opens_at=opens)
+    text = html(Client().get(reverse("respondent:campaign", args=[campaign.token])))
+    assert str(timezone.localtime(opens).year) in text
+
+
+def test_unknown_tokens_are_404():
+    client = Client()
+    for name in ("campaign", "team", "invitation", "review", "resume"):
+        assert client.get(reverse(f"respondent:{name}", args=["no-such-token"])).status_code == 404
+    assert client.get(reverse("respondent:page", args=["no-such-token", 1])).status_code == 404
+
+
+def test_pages_without_a_response_send_visitors_to_the_welcome_page(respondent):
+    for url in (respondent.page_url(1), respondent.url("review"), respondent.url("thanks")):
+        result = respondent.client.get(url)
+        assert result.status_code == 302 and result["Location"] == respondent.url("campaign")
+
+
+# --------------------------------------------------------------------------- performance
+
+
+def test_page_queries_are_few(respondent, plan, django_assert_max_num_queries):
+    respondent.start()
+    responding.get_page_plan(respondent.campaign.questionnaire_version)  # warm, as in production
+    biggest = max(plan.pages, key=lambda page: len(page.items))
+    assert len(biggest.items) == 10
+    # campaign, response, the page's answers, its comment
+    with django_assert_max_num_queries(4):
+        assert respondent.client.get(respondent.page_url(biggest.number)).status_code == 200
+    # campaign, response, then one transaction: touch response, upsert answers, comment
+    # (+ savepoint and release inside the test transaction)
+    with django_assert_max_num_queries(7):
+        result = respondent.answer(biggest.number, "3", comment="Fine.")
+    assert result.status_code == 302
+    with django_assert_max_num_queries(7):
+        respondent.answer(biggest.number, "4", comment="")
+    with django_assert_max_num_queries(3):
+        assert respondent.client.get(respondent.url("review")).status_code == 200
+
+
+def test_submit_queries_are_few(respondent, django_assert_max_num_queries):
+    respondent.start()
+    respondent.answer_all()
+    with django_assert_max_num_queries(8):
+        assert respondent.submit().status_code == 302
+
+
+def test_page_weight_is_small(respondent, plan):
+    respondent.start()
+    for page in plan.pages:
+        size = len(respondent.client.get(respondent.page_url(page.number)).content)
+        assert size < 60_000, (page.number, size)
+    assert "<script" not in html(respondent.client.get(respondent.page_url(1)))
