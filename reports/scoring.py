@@ -1,0 +1,665 @@
+"""Scoring of a campaign: pure functions on plain data (no Django, no database).
+
+A `QuestionnaireStructure` describes one questionnaire version: frameworks in order
+(code, aggregation ``mean`` | ``weakest_link``), dimensions (code, framework, weight,
+column indices of their items), a reverse flag per item column and stage thresholds.
+Answers arrive as a respondents x items float matrix (1-5, NaN = unanswered) plus a
+boolean "don't know" matrix of the same shape, and a team / role label per row.
+`prepare()` keys the values (6 - v for reverse items, don't know -> NaN) and computes
+every respondent's dimension means once; a group (campaign, team, role, team x role) is
+a boolean row mask over that, so breakdowns only aggregate. Results are frozen
+dataclasses with full-precision floats; None means "no score".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, overload
+
+import numpy as np
+import numpy.typing as npt
+
+FloatMatrix = npt.NDArray[np.float64]
+BoolMatrix = npt.NDArray[np.bool_]
+
+MEAN: Literal["mean"] = "mean"
+WEAKEST_LINK: Literal["weakest_link"] = "weakest_link"
+AGGREGATIONS: tuple[str, ...] = (MEAN, WEAKEST_LINK)
+
+STAGES: tuple[str, ...] = ("rough", "clear", "cut", "shining")
+DEFAULT_STAGE_THRESHOLDS: tuple[float, float, float] = (50.0, 70.0, 85.0)
+
+SCALE_MIN = 1.0
+SCALE_MAX = 5.0
+FAVOURABLE_FROM = 4.0  # keyed values 4 and 5 are favourable
+UNIFORM_NULL_VARIANCE = 2.0  # sigma^2_EU = (5^2 - 1) / 12 for a 5-option scale
+AGREEMENT_STRONG = 0.70
+AGREEMENT_MODERATE = 0.50
+GAP_FLAG = 15.0
+MANAGEMENT_ROLES: tuple[str, ...] = ("board", "manager")
+EMPLOYEE_ROLES: tuple[str, ...] = ("employee",)
+
+MINIMUM_ANONYMITY_THRESHOLD = 3
+DEFAULT_ANONYMITY_THRESHOLD = 5
+
+# Scores are kept at full precision; comparisons against a boundary (stage thresholds,
+# the gap flag, ties between dimensions) are made at this many decimals so that float
+# noise such as 69.99999999999999 for an exact 70 cannot change a stage.
+_COMPARE_DECIMALS = 9
+
+
+# --------------------------------------------------------------------------- structure
+
+
+@dataclass(frozen=True)
+class FrameworkSpec:
+    code: str
+    aggregation: str = MEAN  # "mean" | "weakest_link"
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    code: str
+    framework: str
+    items: tuple[int, ...]  # column indices into the answers matrix
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class QuestionnaireStructure:
+    """The scoring-relevant shape of one questionnaire version.
+
+    ``reverse`` has one flag per column of the answers matrix; ``item_codes`` (optional)
+    names the columns for item-level output.
+    """
+
+    frameworks: tuple[FrameworkSpec, ...]
+    dimensions: tuple[DimensionSpec, ...]
+    reverse: tuple[bool, ...]
+    thresholds: tuple[float, float, float] = DEFAULT_STAGE_THRESHOLDS
+    item_codes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        fw_codes = [f.code for f in self.frameworks]
+        if len(set(fw_codes)) != len(fw_codes):
+            raise ValueError("framework codes must be unique")
+        for fw in self.frameworks:
+            if fw.aggregation not in AGGREGATIONS:
+                raise ValueError(f"framework {fw.code}: unknown aggregation {fw.aggregation!r}")
+        dim_codes = [d.code for d in self.dimensions]
+        if len(set(dim_codes)) != len(dim_codes):
+            raise ValueError("dimension codes must be unique")
+        n_items = len(self.reverse)
+        for dim in self.dimensions:
+            if dim.framework not in fw_codes:
+                raise ValueError(f"dimension {dim.code}: unknown framework {dim.framework!r}")
+            if not dim.items:
+                raise ValueError(f"dimension {dim.code} has no items")
+            if len(set(dim.items)) != len(dim.items):
+                raise ValueError(f"dimension {dim.code} lists an item twice")
+            if any(i < 0 or i >= n_items for i in dim.items):
+                raise ValueError(f"dimension {dim.code}: item index out of range")
+            if not (dim.weight >= 0 and math.isfinite(dim.weight)):
+                raise ValueError(f"dimension {dim.code}: weight must be >= 0")
+        validate_stage_thresholds(self.thresholds)
+        if self.item_codes and len(self.item_codes) != n_items:
+            raise ValueError("item_codes must name every column")
+
+    @property
+    def n_items(self) -> int:
+        return len(self.reverse)
+
+    @property
+    def dimension_codes(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.dimensions)
+
+    def item_code(self, column: int) -> str:
+        return self.item_codes[column] if self.item_codes else str(column)
+
+    def membership(self) -> FloatMatrix:
+        """items x dimensions 0/1 matrix: column d marks the items of dimension d."""
+        m = np.zeros((self.n_items, len(self.dimensions)), dtype=np.float64)
+        for d, dim in enumerate(self.dimensions):
+            m[list(dim.items), d] = 1.0
+        return m
+
+
+def validate_stage_thresholds(thresholds: Sequence[float]) -> tuple[float, float, float]:
+    if len(thresholds) != 3:
+        raise ValueError("three stage thresholds are needed (clear, cut, shining)")
+    a, b, c = (float(t) for t in thresholds)
+    if not (0 <= a < b < c <= 100):
+        raise ValueError("stage thresholds must rise within 0-100: clear < cut < shining")
+    return (a, b, c)
+
+
+# --------------------------------------------------------------------------- primitives
+
+
+def keyed_values(
+    matrix: npt.ArrayLike,
+    reverse: Sequence[bool] | npt.NDArray[np.bool_],
+    dont_know: npt.ArrayLike | None = None,
+) -> FloatMatrix:
+    """Keyed copy of ``matrix``: 6 - v in reverse-keyed columns; NaN stays NaN.
+
+    If ``dont_know`` is given, those cells become NaN too ("don't know" is missing).
+    """
+    keyed = np.array(matrix, dtype=np.float64, copy=True)
+    if keyed.ndim != 2:
+        raise ValueError("answers must be a respondents x items matrix")
+    rev = np.asarray(reverse, dtype=bool)
+    if rev.shape != (keyed.shape[1],):
+        raise ValueError("one reverse flag per item column is needed")
+    if rev.any():
+        keyed[:, rev] = (SCALE_MIN + SCALE_MAX) - keyed[:, rev]
+    if dont_know is not None:
+        dk = np.asarray(dont_know, dtype=bool)
+        if dk.shape != keyed.shape:
+            raise ValueError("don't-know matrix must have the shape of the answers")
+        keyed[dk] = np.nan
+    return keyed
+
+
+def score_from_mean(mean: float) -> float:
+    """S = 100 x (m - 1) / 4."""
+    return 100.0 * (mean - SCALE_MIN) / (SCALE_MAX - SCALE_MIN)
+
+
+@overload
+def stage_for(score: float, thresholds: Sequence[float] = ...) -> str: ...
+@overload
+def stage_for(score: None, thresholds: Sequence[float] = ...) -> None: ...
+def stage_for(
+    score: float | None, thresholds: Sequence[float] = DEFAULT_STAGE_THRESHOLDS
+) -> str | None:
+    """S < clear -> rough, < cut -> clear, < shining -> cut, else shining (None -> None)."""
+    if score is None:
+        return None
+    s = round(float(score), _COMPARE_DECIMALS)
+    clear, cut, shining = thresholds
+    if s < clear:
+        return "rough"
+    if s < cut:
+        return "clear"
+    if s < shining:
+        return "cut"
+    return "shining"
+
+
+def rwg_j(mean_variance: float, j: int) -> float | None:
+    """rwg(J) against the uniform null (sigma^2_EU = 2); None when J = 0.
+
+    rwg = J(1 - s2/2) / (J(1 - s2/2) + s2/2), and 0 when s2 >= 2.
+    """
+    if j <= 0 or math.isnan(mean_variance):
+        return None
+    ratio = mean_variance / UNIFORM_NULL_VARIANCE
+    if ratio >= 1.0:
+        return 0.0
+    top = j * (1.0 - ratio)
+    return top / (top + ratio)
+
+
+def rwg_from_item_variances(variances: Iterable[float]) -> float | None:
+    """rwg(J) from the sample variances of the items that have >= 2 answers."""
+    vs = [float(v) for v in variances]
+    if not vs:
+        return None
+    return rwg_j(sum(vs) / len(vs), len(vs))
+
+
+def agreement_label(rwg: float | None) -> str | None:
+    if rwg is None:
+        return None
+    if rwg >= AGREEMENT_STRONG:
+        return "strong"
+    if rwg >= AGREEMENT_MODERATE:
+        return "moderate"
+    return "weak"
+
+
+# --------------------------------------------------------------------------- prepared data
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedAnswers:
+    """A campaign's answers, keyed once, with every respondent's dimension means."""
+
+    structure: QuestionnaireStructure
+    keyed: FloatMatrix  # respondents x items, NaN = unanswered or don't know
+    dont_know: BoolMatrix  # respondents x items
+    respondent_means: FloatMatrix  # respondents x dimensions, NaN = below half-answered
+    membership: FloatMatrix = field(repr=False)  # items x dimensions 0/1
+
+    @property
+    def n_respondents(self) -> int:
+        return int(self.keyed.shape[0])
+
+
+def respondent_dimension_means(
+    structure: QuestionnaireStructure,
+    keyed: FloatMatrix,
+    membership: FloatMatrix | None = None,
+) -> FloatMatrix:
+    """respondents x dimensions: mean of the keyed values of a respondent in a dimension,
+    NaN unless they answered at least ceil(J/2) of its J items (don't know = missing)."""
+    m = structure.membership() if membership is None else membership
+    answered = ~np.isnan(keyed)
+    sums = np.where(answered, keyed, 0.0) @ m
+    counts = answered.astype(np.float64) @ m
+    n_items = m.sum(axis=0)
+    needed = np.ceil(n_items / 2.0)
+    ok = (counts >= needed) & (counts > 0)
+    out = np.full(sums.shape, np.nan)
+    np.divide(sums, counts, out=out, where=ok)
+    return out
+
+
+def prepare(
+    structure: QuestionnaireStructure,
+    answers: npt.ArrayLike,
+    dont_know: npt.ArrayLike | None = None,
+) -> PreparedAnswers:
+    """Validate the raw answers (1-5 or NaN), key them and compute respondent means."""
+    raw = np.asarray(answers, dtype=np.float64)
+    if raw.ndim != 2 or raw.shape[1] != structure.n_items:
+        raise ValueError(
+            f"answers must be a respondents x {structure.n_items} matrix, got {raw.shape}"
+        )
+    dk = np.zeros(raw.shape, dtype=bool) if dont_know is None else np.asarray(dont_know, dtype=bool)
+    if dk.shape != raw.shape:
+        raise ValueError("don't-know matrix must have the shape of the answers")
+    given = ~np.isnan(raw) & ~dk
+    if given.any():
+        vals = raw[given]
+        if vals.min() < SCALE_MIN or vals.max() > SCALE_MAX:
+            raise ValueError("answer values must lie between 1 and 5")
+    keyed = keyed_values(raw, structure.reverse, dk)
+    membership = structure.membership()
+    means = respondent_dimension_means(structure, keyed, membership)
+    return PreparedAnswers(
+        structure=structure,
+        keyed=keyed,
+        dont_know=dk.copy(),
+        respondent_means=means,
+        membership=membership,
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    code: str
+    framework: str
+    score: float | None  # 0-100, full precision
+    mean: float | None  # group mean m on the 1-5 scale
+    stage: str | None
+    n: int  # respondents with a dimension mean
+    agreement: float | None  # rwg(J)
+    agreement_label: str | None  # strong | moderate | weak
+    favourable: float | None  # share of answered keyed values that are 4 or 5
+    dont_know: float | None  # dk / (answered + dk)
+
+
+@dataclass(frozen=True)
+class FrameworkResult:
+    code: str
+    aggregation: str
+    score: float | None  # weighted mean, or the minimum for weakest_link
+    mean: float | None  # weighted mean of the dimension scores (always)
+    stage: str | None
+    weakest: str | None  # weakest dimension code (weakest_link only)
+
+
+@dataclass(frozen=True)
+class OverallResult:
+    score: float | None  # mean of the framework scores
+    stage: str | None
+
+
+@dataclass(frozen=True)
+class GroupScores:
+    respondents: int  # rows in the group (submitted responses)
+    dimensions: tuple[DimensionResult, ...]
+    frameworks: tuple[FrameworkResult, ...]
+    overall: OverallResult
+
+    def dimension(self, code: str) -> DimensionResult:
+        for d in self.dimensions:
+            if d.code == code:
+                return d
+        raise KeyError(code)
+
+    def framework(self, code: str) -> FrameworkResult:
+        for f in self.frameworks:
+            if f.code == code:
+                return f
+        raise KeyError(code)
+
+    def dimension_scores(self) -> dict[str, float | None]:
+        return {d.code: d.score for d in self.dimensions}
+
+
+def _opt(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _row_mask(prepared: PreparedAnswers, row_mask: npt.ArrayLike | None) -> BoolMatrix:
+    if row_mask is None:
+        return np.ones(prepared.n_respondents, dtype=bool)
+    mask = np.asarray(row_mask, dtype=bool)
+    if mask.shape != (prepared.n_respondents,):
+        raise ValueError("row mask must have one flag per respondent")
+    return mask
+
+
+def _aggregate_framework(
+    spec: FrameworkSpec,
+    dims: Sequence[tuple[DimensionSpec, DimensionResult]],
+    thresholds: Sequence[float],
+) -> FrameworkResult:
+    scored = [(s, r) for s, r in dims if r.score is not None]
+    total_weight = sum(s.weight for s, _ in scored)
+    mean = (
+        sum(s.weight * r.score for s, r in scored if r.score is not None) / total_weight
+        if scored and total_weight > 0
+        else None
+    )
+    weakest: str | None = None
+    if spec.aggregation == WEAKEST_LINK:
+        if scored:
+            # min() keeps the first of equal scores: questionnaire order decides ties.
+            low = min(scored, key=lambda sr: round(sr[1].score or 0.0, _COMPARE_DECIMALS))
+            weakest = low[1].code
+            score = low[1].score
+        else:
+            score = None
+    else:
+        score = mean
+    return FrameworkResult(
+        code=spec.code,
+        aggregation=spec.aggregation,
+        score=score,
+        mean=mean,
+        stage=stage_for(score, thresholds),
+        weakest=weakest,
+    )
+
+
+def score_group(prepared: PreparedAnswers, row_mask: npt.ArrayLike | None = None) -> GroupScores:
+    """Score the respondents selected by ``row_mask`` (all when None)."""
+    structure = prepared.structure
+    mask = _row_mask(prepared, row_mask)
+    m = prepared.membership
+    thresholds = structure.thresholds
+
+    # Dimension scores from the precomputed respondent means.
+    means = prepared.respondent_means[mask]
+    has_mean = ~np.isnan(means)
+    n_dim = has_mean.sum(axis=0)
+    sum_dim = np.where(has_mean, means, 0.0).sum(axis=0)
+    group_mean = np.full(n_dim.shape, np.nan)
+    np.divide(sum_dim, n_dim, out=group_mean, where=n_dim > 0)
+
+    # Item statistics over every answer given in the group.
+    rows = prepared.keyed[mask]
+    answered = ~np.isnan(rows)
+    cnt = answered.sum(axis=0).astype(np.float64)
+    vals0 = np.where(answered, rows, 0.0)
+    item_mean = np.zeros(cnt.shape)
+    np.divide(vals0.sum(axis=0), cnt, out=item_mean, where=cnt > 0)
+    dev = np.where(answered, rows - item_mean, 0.0)
+    ss = (dev * dev).sum(axis=0)
+    has_var = cnt >= 2
+    item_var = np.zeros(cnt.shape)
+    np.divide(ss, cnt - 1.0, out=item_var, where=has_var)
+    fav = (np.where(answered, rows, 0.0) >= FAVOURABLE_FROM).sum(axis=0).astype(np.float64)
+    dk = prepared.dont_know[mask].sum(axis=0).astype(np.float64)
+
+    j_dim = has_var.astype(np.float64) @ m
+    var_sum_dim = np.where(has_var, item_var, 0.0) @ m
+    answered_dim = cnt @ m
+    fav_dim = fav @ m
+    dk_dim = dk @ m
+
+    dim_results: list[DimensionResult] = []
+    for d, spec in enumerate(structure.dimensions):
+        mean = _opt(group_mean[d])
+        score = None if mean is None else score_from_mean(mean)
+        j = int(j_dim[d])
+        rwg = rwg_j(var_sum_dim[d] / j, j) if j > 0 else None
+        given = answered_dim[d] + dk_dim[d]
+        dim_results.append(
+            DimensionResult(
+                code=spec.code,
+                framework=spec.framework,
+                score=score,
+                mean=mean,
+                stage=stage_for(score, thresholds),
+                n=int(n_dim[d]),
+                agreement=rwg,
+                agreement_label=agreement_label(rwg),
+                favourable=float(fav_dim[d] / answered_dim[d]) if answered_dim[d] > 0 else None,
+                dont_know=float(dk_dim[d] / given) if given > 0 else None,
+            )
+        )
+
+    fw_results: list[FrameworkResult] = []
+    for fw in structure.frameworks:
+        pairs = [
+            (spec, res)
+            for spec, res in zip(structure.dimensions, dim_results, strict=True)
+            if spec.framework == fw.code
+        ]
+        fw_results.append(_aggregate_framework(fw, pairs, thresholds))
+
+    fw_scores = [f.score for f in fw_results if f.score is not None]
+    overall_score = sum(fw_scores) / len(fw_scores) if fw_scores else None
+    return GroupScores(
+        respondents=int(mask.sum()),
+        dimensions=tuple(dim_results),
+        frameworks=tuple(fw_results),
+        overall=OverallResult(score=overall_score, stage=stage_for(overall_score, thresholds)),
+    )
+
+
+def score_campaign(
+    structure: QuestionnaireStructure,
+    answers: npt.ArrayLike,
+    dont_know: npt.ArrayLike | None = None,
+) -> GroupScores:
+    """Convenience: prepare and score everyone."""
+    return score_group(prepare(structure, answers, dont_know))
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    name: str
+    n: int  # submitted responses in the group
+    suppressed: bool
+    scores: GroupScores | None  # None when suppressed
+
+
+def cross_labels(
+    first: Sequence[str | None] | npt.NDArray[np.object_],
+    second: Sequence[str | None] | npt.NDArray[np.object_],
+    separator: str = " × ",
+) -> list[str | None]:
+    """Labels for a team x role breakdown; None where either side is missing."""
+    return [
+        None if (a is None or a == "" or b is None or b == "") else f"{a}{separator}{b}"
+        for a, b in zip(first, second, strict=True)
+    ]
+
+
+def group_masks(
+    labels: Sequence[str | None] | npt.NDArray[np.object_],
+) -> dict[str, BoolMatrix]:
+    """One boolean row mask per distinct label (sorted by name); None / "" rows belong
+    to no group of the breakdown (they still count in the campaign's totals)."""
+    index: dict[str, int] = {}
+    codes = np.empty(len(labels), dtype=np.int64)
+    for row, label in enumerate(labels):
+        if label is None or label == "":
+            codes[row] = -1
+            continue
+        key = str(label)
+        codes[row] = index.setdefault(key, len(index))
+    return {name: codes == index[name] for name in sorted(index)}
+
+
+def score_breakdown(
+    prepared: PreparedAnswers,
+    labels: Sequence[str | None] | npt.NDArray[np.object_],
+    k: int,
+    extra_groups: Iterable[str] = (),
+) -> tuple[GroupResult, ...]:
+    """Score every group of one breakdown (team, role, team x role), applying the
+    anonymity threshold ``k`` with complementary suppression.
+
+    ``labels`` has one entry per respondent row. ``extra_groups`` names groups that
+    exist but have no responses (e.g. a team nobody from answered), so they are listed
+    as suppressed. Groups are returned sorted by name.
+    """
+    validate_threshold(k)
+    if len(labels) != prepared.n_respondents:
+        raise ValueError("one label per respondent is needed")
+    masks = group_masks(labels)
+    counts = {name: int(mask.sum()) for name, mask in masks.items()}
+    for name in extra_groups:
+        counts.setdefault(name, 0)
+    hidden = suppressed_groups(counts, k)
+    out: list[GroupResult] = []
+    for name in sorted(counts):
+        if name in hidden:
+            out.append(GroupResult(name=name, n=counts[name], suppressed=True, scores=None))
+        else:
+            scores = score_group(prepared, masks[name])
+            out.append(GroupResult(name=name, n=counts[name], suppressed=False, scores=scores))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- gaps
+
+
+@dataclass(frozen=True)
+class PerceptionGap:
+    dimension: str
+    management: float | None  # S(board + manager); None when hidden
+    employees: float | None  # S(employee); None when hidden
+    gap: float | None  # management - employees; None when hidden (a side below k)
+    flagged: bool  # |gap| >= 15
+    n_management: int  # respondents with a dimension mean on each side
+    n_employees: int
+
+    @property
+    def shown(self) -> bool:
+        return self.gap is not None
+
+
+def gaps_between(
+    management: GroupScores,
+    employees: GroupScores,
+    k: int,
+    flag_at: float = GAP_FLAG,
+) -> tuple[PerceptionGap, ...]:
+    """Per dimension S(management) - S(employees), shown only when both sides have at
+    least k respondents with a mean in that dimension; flagged when |gap| >= flag_at."""
+    validate_threshold(k)
+    out: list[PerceptionGap] = []
+    for mg, em in zip(management.dimensions, employees.dimensions, strict=True):
+        if mg.code != em.code:
+            raise ValueError("both groups must be scored on the same structure")
+        shown = mg.n >= k and em.n >= k and mg.score is not None and em.score is not None
+        if shown and mg.score is not None and em.score is not None:
+            gap = mg.score - em.score
+            flagged = round(abs(gap), _COMPARE_DECIMALS) >= flag_at
+            out.append(PerceptionGap(mg.code, mg.score, em.score, gap, flagged, mg.n, em.n))
+        else:
+            out.append(PerceptionGap(mg.code, None, None, None, False, mg.n, em.n))
+    return tuple(out)
+
+
+def perception_gaps(
+    prepared: PreparedAnswers,
+    roles: Sequence[str | None] | npt.NDArray[np.object_],
+    k: int,
+    flag_at: float = GAP_FLAG,
+) -> tuple[PerceptionGap, ...]:
+    """Gap per dimension between board + manager and employee rows (see gaps_between).
+
+    Every dimension is returned in questionnaire order; hidden ones carry None values.
+    """
+    if len(roles) != prepared.n_respondents:
+        raise ValueError("one role per respondent is needed")
+    role_arr = np.asarray([r if r is not None else "" for r in roles], dtype=object)
+    mgmt = np.isin(role_arr, MANAGEMENT_ROLES)
+    empl = np.isin(role_arr, EMPLOYEE_ROLES)
+    return gaps_between(score_group(prepared, mgmt), score_group(prepared, empl), k, flag_at)
+
+
+# --------------------------------------------------------------------------- priorities
+
+
+def _agreement_key(rwg: float | None) -> float:
+    return -math.inf if rwg is None else rwg
+
+
+def priorities(dimensions: Iterable[DimensionResult], count: int = 3) -> tuple[str, ...]:
+    """The ``count`` lowest-scoring dimensions; ties: lower agreement first (no agreement
+    counts as lowest), then questionnaire order. Dimensions without a score are left out."""
+    scored = [d for d in dimensions if d.score is not None]
+    ranked = sorted(
+        scored,
+        key=lambda d: (round(d.score or 0.0, _COMPARE_DECIMALS), _agreement_key(d.agreement)),
+    )
+    return tuple(d.code for d in ranked[:count])
+
+
+def strengths(dimensions: Iterable[DimensionResult], count: int = 3) -> tuple[str, ...]:
+    """The ``count`` highest-scoring dimensions; ties: higher agreement first, then
+    questionnaire order. Dimensions without a score are left out."""
+    scored = [d for d in dimensions if d.score is not None]
+    ranked = sorted(
+        scored,
+        key=lambda d: (-round(d.score or 0.0, _COMPARE_DECIMALS), -_agreement_key(d.agreement)),
+    )
+    return tuple(d.code for d in ranked[:count])
+
+
+# --------------------------------------------------------------------------- anonymity
+
+
+def validate_threshold(k: int) -> int:
+    """The anonymity threshold k: an integer, never below 3."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer):
+        raise TypeError("the anonymity threshold must be an integer")
+    if k < MINIMUM_ANONYMITY_THRESHOLD:
+        raise ValueError(f"the anonymity threshold is never below {MINIMUM_ANONYMITY_THRESHOLD}")
+    return int(k)
+
+
+def suppressed_groups(counts: Mapping[str, int], k: int) -> set[str]:
+    """Groups of one breakdown to hide, given their submitted-response counts.
+
+    Every group with fewer than k responses is suppressed. If exactly one suppressed
+    group holds responses, the next-smallest group (ties by name) is suppressed too, so
+    the hidden group cannot be derived from the total. Empty groups (0 responses) are
+    suppressed but do not count as that partner: subtracting them reveals nothing.
+    """
+    validate_threshold(k)
+    hidden = {name for name, n in counts.items() if n < k}
+    with_data = [name for name in hidden if counts[name] > 0]
+    if len(with_data) == 1:
+        candidates = sorted((n, name) for name, n in counts.items() if name not in hidden and n > 0)
+        if candidates:
+            hidden.add(candidates[0][1])
+    return hidden

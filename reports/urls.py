@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import analysis_views
+from . import views as dashboard_views
+
+app_name = "reports"
+
+urlpatterns: list = [
+    path("campaigns/<slug:slug>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("campaigns/<slug:slug>/export.csv", dashboard_views.export_csv, name="export_csv"),
+    path("campaigns/<slug:slug>/export.xlsx", dashboard_views.export_xlsx, name="export_xlsx"),
+    path("campaigns/<slug:slug>/export.json", dashboard_views.export_json, name="export_json"),
+    path(
+        "campaigns/<slug:slug>/item-analysis/",
+        analysis_views.item_analysis,
+        name="item_analysis",
+    ),
+]

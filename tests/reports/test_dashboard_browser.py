@@ -1,0 +1,194 @@
+"""The dashboard in a real browser: every chart drawn, no script errors, downloads work.
+
+Debian's /usr/bin/chromium through Playwright's sync API; browsers are never downloaded.
+The browser runs in a thread of its own: the sync API refuses to start while another
+Playwright instance (tests/assessment keeps one for the whole session) runs in this
+thread, and the scenario needs nothing from the database once the demo data exists.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DEMO_USER, DEMO_PASSWORD, DEMO_SLUG = "demo", "demo-consultant", "demo-vervolgmeting"
+ALL_CHARTS_READY = """() => {
+  const charts = document.querySelectorAll('.chart');
+  const visible = [...charts].filter(c => c.offsetParent !== null);
+  return visible.length > 0 && visible.every(c => c.classList.contains('chart-ready')
+                                               || c.classList.contains('chart-failed'));
+}"""
+
+
+def in_browser(scenario: Callable[[Any], Any]) -> Any:
+    """Run ``scenario(browser)`` with a fresh headless Chromium in a thread of its own."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed (Debian package 'chromium')")
+    from playwright.sync_api import sync_playwright
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    outcome["value"] = scenario(browser)
+                finally:
+                    browser.close()
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="dashboard-browser")
+    thread.start()
+    thread.join(timeout=180)
+    assert not thread.is_alive(), "the browser scenario did not finish in time"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def new_page(browser, width: int):
+    context = browser.new_context(
+        locale="en-US", viewport={"width": width, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            message.type in ("error", "warning")
+            and errors.append(f"console {message.type}: {message.text}")
+        ),
+    )
+    return context, page, errors
+
+
+def log_in(page, base_url: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", DEMO_USER)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def demo(live_server, banks):
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+def test_dashboard_draws_every_chart_and_downloads(demo, tmp_path):
+    url = f"{demo}/campaigns/{DEMO_SLUG}/dashboard/"
+
+    def scenario(browser) -> dict[str, Any]:
+        context, page, errors = new_page(browser, 1280)
+        page.goto(url)
+        assert "/login/" in page.url  # login required
+        log_in(page, demo)
+        page.goto(url)
+        page.wait_for_function(ALL_CHARTS_READY)
+        charts = page.locator(".chart")
+        ids = [charts.nth(i).get_attribute("id") for i in range(charts.count())]
+        without_svg = [
+            chart_id
+            for chart_id in ids
+            if page.locator(f"#{chart_id}.js-plotly-plot svg.main-svg").count() == 0
+        ]
+        failed = page.locator(".chart.chart-failed").count()
+        weakest = page.locator("[data-weakest-key]").get_attribute("data-weakest-key")
+        # The numbers behind a chart, without the chart.
+        page.locator("#agreement details summary").click()
+        table_rows = page.locator("#agreement details table tbody tr").count()
+
+        with page.expect_download() as info:
+            page.click("[data-download=json]")
+        json_download = info.value
+        json_path = tmp_path / json_download.suggested_filename
+        json_download.save_as(json_path)
+
+        with page.expect_download() as info:
+            page.click("[data-download=csv]")
+        csv_download = info.value
+        csv_path = tmp_path / csv_download.suggested_filename
+        csv_download.save_as(csv_path)
+        context.close()
+        return {
+            "ids": ids,
+            "without_svg": without_svg,
+            "failed": failed,
+            "weakest": weakest,
+            "table_rows": table_rows,
+            "errors": errors,
+            "json": json_path,
+            "csv": csv_path,
+        }
+
+    result = in_browser(scenario)
+    assert len(result["ids"]) >= 16  # overall, 5 radars, 5 bars, heatmap, gap, ...
+    assert {"chart-overall", "chart-heatmap", "chart-gap", "chart-keys", "chart-change"} <= set(
+        result["ids"]
+    )
+    assert result["without_svg"] == []
+    assert result["failed"] == 0
+    assert result["errors"] == []  # no script errors, nothing refused by the CSP
+    assert result["weakest"] == "keys.journey"
+    assert result["table_rows"] >= 30
+
+    assert result["json"].name == f"{DEMO_SLUG}-profile.json"
+    profile = json.loads(result["json"].read_text(encoding="utf-8"))
+    assert profile["campaign"]["slug"] == DEMO_SLUG
+    assert profile["campaign"]["respondents"] >= 30
+
+    assert result["csv"].name == f"{DEMO_SLUG}-responses.csv"
+    lines = result["csv"].read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("respondent,team,role,")
+    assert len(lines) == 1 + profile["campaign"]["respondents"]
+
+
+def test_dashboard_on_a_phone(demo):
+    url = f"{demo}/campaigns/{DEMO_SLUG}/dashboard/"
+
+    def scenario(browser) -> dict[str, Any]:
+        context, page, errors = new_page(browser, 390)
+        log_in(page, demo)
+        page.goto(url)
+        page.wait_for_function(ALL_CHARTS_READY)
+        visible = page.locator(".chart:visible").count()
+        drawn = page.locator(".chart:visible svg.main-svg").count()
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth > window.innerWidth + 1"
+        )
+        context.close()
+        return {"visible": visible, "drawn": drawn, "errors": errors, "overflow": overflow}
+
+    result = in_browser(scenario)
+    assert result["visible"] >= 10
+    assert result["drawn"] >= result["visible"]
+    assert result["errors"] == []
+    assert result["overflow"] is False  # nothing wider than the phone

@@ -1,0 +1,565 @@
+"""build_profile end to end: a small hand-made questionnaire, answers written as Answer
+rows, and every number checked against a hand computation (DESIGN.md, Scoring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+
+from assessment.models import Answer, Comment, Invitation, Response
+from questionnaires.models import (
+    Dimension,
+    Framework,
+    Item,
+    Questionnaire,
+    QuestionnaireVersion,
+    Recommendation,
+    VersionItem,
+)
+from reports.profile import GroupTooSmall, UnknownGroup, build_profile
+from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
+
+# --------------------------------------------------------------------------- helpers
+# (imported by the other report tests)
+
+# framework alpha (mean):          alpha.one (3 items, the third reverse-keyed), alpha.two (2)
+# framework beta (weakest link):   beta.three (1 item), beta.four (1 item)
+ITEMS = {
+    "alpha.one.1": False,
+    "alpha.one.2": False,
+    "alpha.one.3": True,  # reverse-keyed
+    "alpha.two.1": False,
+    "alpha.two.2": False,
+    "beta.three.1": False,
+    "beta.four.1": False,
+}
+DIMENSIONS = ("alpha.one", "alpha.two", "beta.three", "beta.four")
+
+
+def make_questionnaire() -> QuestionnaireVersion:
+    """A small questionnaire of its own, so the hand computations do not depend on the
+    shipped banks."""
+    alpha = Framework.objects.create(
+        code="alpha",
+        order=90,
+        aggregation=Framework.MEAN,
+        source="Test source",
+        name_nl="Alfa",
+        name_en="Alpha",
+        description_nl="Alfa-beschrijving",
+        description_en="Alpha description",
+    )
+    beta = Framework.objects.create(
+        code="beta", order=91, aggregation=Framework.WEAKEST_LINK, name_nl="Bèta", name_en="Beta"
+    )
+    frameworks = {"alpha": alpha, "beta": beta}
+    dimensions = {}
+    for order, full in enumerate(DIMENSIONS):
+        fw, code = full.split(".")
+        dimensions[full] = Dimension.objects.create(
+            framework=frameworks[fw],
+            code=code,
+            order=order,
+            name_nl=f"{code} (nl)",
+            name_en=f"{code} (en)",
+            description_nl=f"Beschrijving {code}",
+            description_en=f"Description {code}",
+            discussion_question_nl=f"Vraag over {code}?",
+            discussion_question_en=f"Question about {code}?",
+        )
+    for order, text in enumerate(("First step", "Second step")):
+        Recommendation.objects.create(
+            dimension=dimensions["alpha.one"],
+            order=order,
+            text_nl=f"{text} (nl)",
+            text_en=text,
+        )
+    questionnaire = Questionnaire.objects.create(
+        code="handmade", name_nl="Handwerk", name_en="Handmade"
+    )
+    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
+    for order, (code, reverse) in enumerate(ITEMS.items()):
+        dim = dimensions[code.rsplit(".", 1)[0]]
+        item = Item.objects.create(
+            dimension=dim,
+            code=code,
+            order=order,
+            reverse_keyed=reverse,
+            text_nl=f"Stelling {code}",
+            text_en=f"Statement {code}",
+        )
+        VersionItem.objects.create(version=version, item=item, order=order)
+    return version
+
+
+def add_response(
+    campaign,
+    answers: dict[str, int | str],
+    *,
+    team=None,
+    role: str = Response.EMPLOYEE,
+    status: str = Response.SUBMITTED,
+    comment: str | None = None,
+) -> Response:
+    """A response with Answer rows: 1-5, or "dk" for don't know; absent = unanswered."""
+    response = ResponseFactory(campaign=campaign, team=team, role=role, status=status)
+    items = dict(Item.objects.filter(code__in=answers).values_list("code", "pk"))
+    Answer.objects.bulk_create(
+        Answer(response=response, item_id=items[code], value=None if v == "dk" else v)
+        for code, v in answers.items()
+    )
+    if comment:
+        Comment.objects.create(response=response, topic="", text=comment)
+    return response
+
+
+def level(value: int) -> dict[str, int]:
+    """Every item answered so that the keyed value is ``value`` (reverse items 6 - v)."""
+    return {code: (6 - value if reverse else value) for code, reverse in ITEMS.items()}
+
+
+@pytest.fixture
+def version(banks) -> QuestionnaireVersion:
+    return make_questionnaire()
+
+
+# --------------------------------------------------------------------------- by hand
+
+# Four employees, no teams, k = 3. Raw answers (alpha.one.3 is reverse-keyed: 6 - v):
+#
+#          one.1  one.2  one.3 (keyed)   two.1 two.2  three.1  four.1
+#   r1       4      5      2  (4)          3     3       2        4
+#   r2       3      dk     1  (5)          3     3       2        4
+#   r3       2      -      dk              3     3       2        4
+#   r4       5      4      3  (3)          3     3       2        4
+HAND = [
+    {"alpha.one.1": 4, "alpha.one.2": 5, "alpha.one.3": 2},
+    {"alpha.one.1": 3, "alpha.one.2": "dk", "alpha.one.3": 1},
+    {"alpha.one.1": 2, "alpha.one.3": "dk"},
+    {"alpha.one.1": 5, "alpha.one.2": 4, "alpha.one.3": 3},
+]
+OTHERS = {"alpha.two.1": 3, "alpha.two.2": 3, "beta.three.1": 2, "beta.four.1": 4}
+
+
+@pytest.fixture
+def hand_campaign(version):
+    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3, language="en")
+    for answers in HAND:
+        add_response(campaign, answers | OTHERS)
+    # Not submitted: never counts.
+    add_response(campaign, level(1), status=Response.IN_PROGRESS)
+    return campaign
+
+
+def test_dimension_by_hand(hand_campaign):
+    profile = build_profile(hand_campaign)
+    one = profile.dimension("alpha.one")
+
+    # Respondent means on keyed values, needing ceil(3/2) = 2 answered items:
+    #   r1: (4 + 5 + 4) / 3 = 13/3;  r2: (3 + 5) / 2 = 4;  r3: one answer -> no mean;
+    #   r4: (5 + 4 + 3) / 3 = 4.
+    # n = 3; m = (13/3 + 4 + 4) / 3 = 37/9; S = 100 (37/9 - 1) / 4 = 700/9 = 77.78 -> cut
+    assert profile.respondents == 4
+    assert one.n == 3
+    assert one.mean == pytest.approx(37 / 9)
+    assert one.score == pytest.approx(700 / 9)
+    assert one.stage == "cut"
+
+    # Agreement over every answer given (r3's too), keyed:
+    #   one.1: 4,3,2,5  mean 3.5  SS 5    var 5/3
+    #   one.2: 5,4      mean 4.5  SS 0.5  var 1/2
+    #   one.3: 4,5,3    mean 4    SS 2    var 1
+    #   s2 = (5/3 + 1/2 + 1) / 3 = 19/18, J = 3
+    #   rwg = 3 (1 - 19/36) / (3 (1 - 19/36) + 19/36) = (51/36) / (70/36) = 51/70 -> strong
+    assert one.agreement == pytest.approx(51 / 70)
+    assert one.agreement_label == "strong"
+
+    # Favourable: keyed answers 4,3,2,5 | 5,4 | 4,5,3 -> six of nine are 4 or 5 = 2/3.
+    # Don't know: two dk (r2 one.2, r3 one.3) of 9 answered + 2 dk = 2/11.
+    assert one.favourable == pytest.approx(2 / 3)
+    assert one.dont_know == pytest.approx(2 / 11)
+
+    # Texts in the campaign's language (en), recommendations in order.
+    assert one.name == "one (en)"
+    assert one.description == "Description one"
+    assert one.recommendations == ("First step", "Second step")
+    assert one.discussion_question == "Question about one?"
+    assert profile.frameworks[0].source == "Test source"
+
+
+def test_frameworks_overall_priorities_by_hand(hand_campaign):
+    profile = build_profile(hand_campaign)
+    # alpha.two: everyone 3 -> S = 50 (clear); beta.three: 2 -> 25 (rough);
+    # beta.four: 4 -> 75 (cut)
+    assert profile.dimension("alpha.two").score == pytest.approx(50)
+    assert profile.dimension("alpha.two").stage == "clear"
+    assert profile.dimension("beta.three").score == pytest.approx(25)
+    assert profile.dimension("beta.four").score == pytest.approx(75)
+    alpha, beta = profile.frameworks
+    # alpha (mean): (700/9 + 50) / 2 = 575/9 = 63.89 -> clear
+    assert alpha.score == pytest.approx(575 / 9)
+    assert alpha.stage == "clear"
+    # beta (weakest link): min(25, 75) = 25, mean 50, weakest beta.three
+    assert beta.aggregation == "weakest_link"
+    assert beta.score == pytest.approx(25)
+    assert beta.mean == pytest.approx(50)
+    assert beta.weakest == "beta.three"
+    assert beta.stage == "rough"
+    # overall: (575/9 + 25) / 2 = 400/9 = 44.44 -> rough
+    assert profile.overall_score == pytest.approx(400 / 9)
+    assert profile.overall_stage == "rough"
+    assert profile.priorities == ("beta.three", "alpha.two", "beta.four")
+    assert profile.strengths == ("alpha.one", "beta.four", "alpha.two")
+    assert profile.stage_thresholds == (50, 70, 85)
+    assert [s.code for s in profile.stages] == ["rough", "clear", "cut", "shining"]
+
+
+def test_reverse_items_are_keyed(version):
+    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3)
+    # Agreeing fully with the reverse-keyed statement (5) is keyed as 1.
+    for _ in range(3):
+        add_response(campaign, {"alpha.one.1": 5, "alpha.one.2": 5, "alpha.one.3": 5})
+    one = build_profile(campaign).dimension("alpha.one")
+    # keyed 5, 5, 1 -> mean 11/3 -> S = 100 (8/3) / 4 = 200/3
+    assert one.score == pytest.approx(200 / 3)
+    # favourable: 6 of 9 keyed answers are 4 or 5
+    assert one.favourable == pytest.approx(6 / 9)
+
+
+def test_texts_follow_the_language(hand_campaign):
+    nl = build_profile(hand_campaign, language="nl")
+    en = build_profile(hand_campaign, language="en")
+    assert nl.language == "nl" and en.language == "en"
+    assert nl.dimension("alpha.one").name == "one (nl)"
+    assert nl.dimension("alpha.one").recommendations[0] == "First step (nl)"
+    assert nl.frameworks[1].name == "Bèta"
+    assert en.frameworks[1].name == "Beta"
+    assert nl.questionnaire_name == "Handwerk"
+    assert nl.stages[0].name != en.stages[0].name
+    assert nl.dimension("alpha.one").score == en.dimension("alpha.one").score
+
+
+# --------------------------------------------------------------------------- groups
+
+# k = 3. Each respondent answers everything at one keyed level, so every respondent
+# mean equals that level:
+#   North: three managers at 5, two employees at 3      (5)  expected size 6
+#   South: one board member at 4, three employees at 2  (4)  expected size 4
+#   Tiny:  two employees at 1                           (2)
+#   East:  nobody                                       (0)
+#   no team: one employee at 3                          (1)
+PEOPLE = [
+    ("North", Response.MANAGER, 5, "North manager speaking"),
+    ("North", Response.MANAGER, 5, None),
+    ("North", Response.MANAGER, 5, None),
+    ("North", Response.EMPLOYEE, 3, None),
+    ("North", Response.EMPLOYEE, 3, None),
+    ("South", Response.BOARD, 4, "South board remark"),
+    ("South", Response.EMPLOYEE, 2, "South employee remark"),
+    ("South", Response.EMPLOYEE, 2, None),
+    ("South", Response.EMPLOYEE, 2, None),
+    ("Tiny", Response.EMPLOYEE, 1, "Tiny team remark"),
+    ("Tiny", Response.EMPLOYEE, 1, None),
+    (None, Response.EMPLOYEE, 3, "No team remark"),
+]
+
+
+def build_teams_campaign(version, people=PEOPLE, **kwargs):
+    kwargs = {"anonymity_threshold": 3, "language": "en"} | kwargs
+    campaign = CampaignFactory(questionnaire_version=version, **kwargs)
+    teams = {
+        name: TeamFactory(campaign=campaign, name=name, order=i, expected_size=size)
+        for i, (name, size) in enumerate(
+            (("North", 6), ("South", 4), ("Tiny", None), ("East", None))
+        )
+    }
+    for team, role, value, comment in people:
+        add_response(
+            campaign, level(value), team=teams[team] if team else None, role=role, comment=comment
+        )
+    return campaign
+
+
+@pytest.fixture
+def teams_campaign(version):
+    return build_teams_campaign(version)
+
+
+def groups(profile, kind):
+    return {g.name: g for g in profile.groups[kind]}
+
+
+def test_team_suppression_and_complementary(teams_campaign):
+    profile = build_profile(teams_campaign)
+    teams = groups(profile, "team")
+    assert list(teams) == ["North", "South", "Tiny", "East"]  # team order
+    # Tiny (2 < 3) is hidden; it is the only hidden group with responses, so the
+    # next-smallest, South (4), is hidden too; East has nobody and is listed hidden.
+    assert [(g.name, g.n, g.suppressed) for g in teams.values()] == [
+        ("North", 5, False),
+        ("South", 4, True),
+        ("Tiny", 2, True),
+        ("East", 0, True),
+    ]
+    assert teams["South"].overall is None and teams["South"].dimensions == {}
+    assert teams["South"].as_dict() == {"name": "South", "n": 4, "suppressed": True}
+    # North: (3 x 5 + 2 x 3) / 5 = 4.2 -> S = 80 in every dimension
+    assert teams["North"].dimensions == {code: pytest.approx(80) for code in DIMENSIONS}
+    assert teams["North"].overall == pytest.approx(80)
+    # The team-less respondent counts in the total.
+    assert profile.respondents == 12
+    assert profile.invited == 10  # expected sizes 6 + 4
+
+
+def test_role_and_team_role_breakdowns(teams_campaign):
+    profile = build_profile(teams_campaign)
+    roles = groups(profile, "role")
+    assert list(roles) == ["board", "manager", "employee"]
+    # board 1 < 3 hidden -> complementary: manager (3) hidden as the next-smallest
+    assert [(g.n, g.suppressed) for g in roles.values()] == [(1, True), (3, True), (8, False)]
+    # employees: (2 x 3 + 3 x 2 + 2 x 1 + 3) / 8 = 17/8 -> S = 100 (9/8) / 4 = 28.125
+    assert roles["employee"].dimensions["alpha.one"] == pytest.approx(28.125)
+    pairs = groups(profile, "team_role")
+    assert pairs["North × manager"].team == "North"
+    assert pairs["North × manager"].role == "manager"
+    assert not pairs["North × manager"].suppressed  # 3
+    assert pairs["South × employee"].n == 3
+    assert pairs["South × board"].suppressed  # 1
+    assert "East × employee" not in pairs
+
+
+def test_gaps_shown_when_both_sides_meet_k(teams_campaign):
+    profile = build_profile(teams_campaign)
+    # management (board + manager): (4 + 3 x 5) / 4 = 19/4 -> S = 93.75
+    # employees: 17/8 -> S = 28.125; gap 65.625, flagged
+    assert [g.dimension for g in profile.gaps] == list(DIMENSIONS)
+    gap = profile.gaps[0]
+    assert gap.management == pytest.approx(93.75)
+    assert gap.employees == pytest.approx(28.125)
+    assert gap.gap == pytest.approx(65.625)
+    assert gap.flagged
+
+
+def test_gaps_hidden_when_a_side_is_below_k(version):
+    people = [
+        ("North", Response.MANAGER, 4, None),
+        ("North", Response.MANAGER, 4, None),
+        ("North", Response.MANAGER, 4, None),
+        ("North", Response.EMPLOYEE, 2, None),
+        ("North", Response.EMPLOYEE, 2, None),
+    ]
+    assert build_profile(build_teams_campaign(version, people)).gaps == ()
+
+
+def test_gaps_hidden_when_they_would_undo_complementary_suppression(version):
+    # board 1 (hidden), manager 4, employee 3 -> complementary hides employee (3).
+    # Both sides of the gap have >= 3, but showing S(employee) would reveal the hidden
+    # group through the total, so no gap is shown.
+    people = [("North", Response.BOARD, 5, None)]
+    people += [("North", Response.MANAGER, 4, None)] * 4
+    people += [("South", Response.EMPLOYEE, 2, None)] * 3
+    profile = build_profile(build_teams_campaign(version, people))
+    assert groups(profile, "role")["employee"].suppressed
+    assert profile.gaps == ()
+
+
+def test_comments_of_small_groups_are_hidden(teams_campaign):
+    profile = build_profile(teams_campaign)
+    # North meets k -> shown; South (complementary), Tiny (below k) -> hidden;
+    # no team: the employee role group meets k -> shown.
+    assert sorted(profile.comments) == ["No team remark", "North manager speaking"]
+    assert profile.comments_hidden == 3
+    assert build_profile(teams_campaign).comments == profile.comments  # stable order
+
+
+def test_scope_team(teams_campaign):
+    north = build_profile(teams_campaign, team="North")
+    assert north.scope == {"team": "North"}
+    assert north.respondents == 5
+    assert north.invited == 6
+    assert north.overall_score == pytest.approx(80)
+    assert [g.name for g in north.groups["team"]] == ["North"]
+    # within North: managers 3 (shown), employees 2 (hidden -> complementary: managers)
+    assert [(g.name, g.suppressed) for g in north.groups["role"]] == [
+        ("board", True),
+        ("manager", True),
+        ("employee", True),
+    ]
+    assert north.comments == ("North manager speaking",)
+
+
+def test_scope_below_k_raises(teams_campaign):
+    with pytest.raises(GroupTooSmall, match="fewer than k responses"):
+        build_profile(teams_campaign, team="Tiny")
+    with pytest.raises(GroupTooSmall, match="fewer than k responses"):
+        build_profile(teams_campaign, team="East")
+    # South has 4 >= 3 but is hidden so that Tiny cannot be derived from the total.
+    with pytest.raises(GroupTooSmall, match="fewer than k responses"):
+        build_profile(teams_campaign, team="South")
+    with pytest.raises(GroupTooSmall):
+        build_profile(teams_campaign, role="board")
+    with pytest.raises(UnknownGroup):
+        build_profile(teams_campaign, team="Nowhere")
+    with pytest.raises(UnknownGroup):
+        build_profile(teams_campaign, role="intern")
+
+
+def test_scope_role(teams_campaign):
+    employees = build_profile(teams_campaign, role="employee")
+    assert employees.scope == {"role": "employee"}
+    assert employees.respondents == 8
+    assert employees.invited is None
+    assert employees.dimension("alpha.one").score == pytest.approx(28.125)
+
+
+def test_campaign_below_k_has_no_scores(version):
+    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3)
+    add_response(campaign, level(4), comment="alone")
+    add_response(campaign, level(2))
+    profile = build_profile(campaign)
+    assert profile.below_threshold
+    assert profile.respondents == 2
+    assert profile.overall_score is None
+    assert all(d.score is None and d.n == 0 for d in profile.dimensions())
+    assert all(g.suppressed for kind in profile.groups.values() for g in kind)
+    assert profile.comments == () and profile.comments_hidden == 1
+    assert profile.priorities == () and profile.gaps == ()
+
+
+def test_invited_falls_back_to_invitations(version):
+    campaign = CampaignFactory(questionnaire_version=version)
+    assert build_profile(campaign).invited is None
+    for i in range(7):
+        Invitation.objects.create(campaign=campaign, email=f"p{i}@example.org", token_digest=str(i))
+    profile = build_profile(campaign)
+    assert profile.invited == 7
+    assert profile.respondents == 0
+    assert profile.response_rate == 0
+
+
+# --------------------------------------------------------------------------- previous round
+
+
+def test_change_against_the_previous_round(version):
+    organisation = OrganisationFactory()
+    earlier = build_teams_campaign(
+        version, [(None, Response.EMPLOYEE, 3, None)] * 3, organisation=organisation
+    )
+    current = build_teams_campaign(version, organisation=organisation)
+    later = build_teams_campaign(
+        version, [(None, Response.EMPLOYEE, 5, None)] * 3, organisation=organisation
+    )
+    other_org = build_teams_campaign(version, [(None, Response.EMPLOYEE, 1, None)] * 3)
+    year = dt.timedelta(days=365)
+    now = timezone.now()
+    type(earlier).objects.filter(pk=earlier.pk).update(
+        created_at=now - 2 * year, closes_at=now - year
+    )
+    type(other_org).objects.filter(pk=other_org.pk).update(created_at=now - year)
+    type(current).objects.filter(pk=current.pk).update(created_at=now - dt.timedelta(days=1))
+    type(later).objects.filter(pk=later.pk).update(created_at=now)
+
+    profile = build_profile(current)
+    assert profile.previous == {
+        "slug": earlier.slug,
+        "name": earlier.name,
+        "closes_at": now - year,
+    }
+    # previous round: everyone at 3 -> S = 50; this round the overall mean is
+    # (3 x 5 + 2 x 3 + 4 + 3 x 2 + 2 x 1 + 3) / 12 = 36/12 = 3 -> S = 50: change 0
+    assert all(d.change == pytest.approx(0) for d in profile.dimensions())
+    # Team scope: North now 80; North had nobody in the earlier round -> no change.
+    assert all(d.change is None for d in build_profile(current, team="North").dimensions())
+    # The earliest campaign has no previous round.
+    first = build_profile(earlier)
+    assert first.previous is None
+    assert all(d.change is None for d in first.dimensions())
+
+
+def test_change_is_the_difference_of_scores(version):
+    organisation = OrganisationFactory()
+    earlier = build_teams_campaign(
+        version, [(None, Response.EMPLOYEE, 2, None)] * 3, organisation=organisation
+    )
+    current = build_teams_campaign(
+        version, [(None, Response.EMPLOYEE, 4, None)] * 3, organisation=organisation
+    )
+    type(earlier).objects.filter(pk=earlier.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=30)
+    )
+    # 2 -> S = 25; 4 -> S = 75: change +50
+    assert build_profile(current).dimension("alpha.one").change == pytest.approx(50)
+
+
+# --------------------------------------------------------------------------- JSON shape
+
+CAMPAIGN_KEYS = {
+    "slug",
+    "name",
+    "organisation",
+    "questionnaire",
+    "version",
+    "respondents",
+    "anonymity_threshold",
+    "stage_thresholds",
+}
+FRAMEWORK_KEYS = {"code", "name", "aggregation", "score", "mean", "stage", "dimensions"}
+DIMENSION_KEYS = {"code", "name", "score", "stage", "n", "agreement", "favourable", "dont_know"}
+GROUP_KEYS = {"name", "n", "suppressed", "overall", "dimensions"}
+GAP_KEYS = {"dimension", "management", "employees", "gap", "flagged"}
+
+
+def assert_design_shape(data: dict) -> None:
+    """The Profile JSON of DESIGN.md, key for key."""
+    assert set(data) == {
+        "campaign",
+        "overall",
+        "frameworks",
+        "groups",
+        "gaps",
+        "priorities",
+        "strengths",
+    }
+    assert set(data["campaign"]) == CAMPAIGN_KEYS
+    assert set(data["overall"]) == {"score", "stage"}
+    for fw in data["frameworks"]:
+        assert set(fw) == FRAMEWORK_KEYS
+        for dim in fw["dimensions"]:
+            assert set(dim) == DIMENSION_KEYS
+    assert set(data["groups"]) == {"team", "role"}
+    for kind in ("team", "role"):
+        for group in data["groups"][kind]:
+            if group["suppressed"]:
+                assert set(group) == {"name", "n", "suppressed"}
+            else:
+                assert set(group) == GROUP_KEYS
+    for gap in data["gaps"]:
+        assert set(gap) == GAP_KEYS
+    assert all(isinstance(code, str) for code in data["priorities"] + data["strengths"])
+
+
+def test_as_dict_has_exactly_the_design_shape(teams_campaign):
+    profile = build_profile(teams_campaign)
+    data = profile.as_dict()
+    assert_design_shape(data)
+    assert data["campaign"] == {
+        "slug": teams_campaign.slug,
+        "name": teams_campaign.name,
+        "organisation": teams_campaign.organisation.name,
+        "questionnaire": "handmade",
+        "version": 1,
+        "respondents": 12,
+        "anonymity_threshold": 3,
+        "stage_thresholds": [50, 70, 85],
+    }
+    # Scores are full-precision numbers, not strings.
+    dim = data["frameworks"][0]["dimensions"][0]
+    assert dim["code"] == "alpha.one"
+    assert isinstance(dim["score"], float)
+    assert isinstance(data["overall"]["score"], float)
+    assert data["groups"]["team"][1] == {"name": "South", "n": 4, "suppressed": True}
+    # JSON-serialisable as it is, and unchanged by a round trip through JSON.
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
