@@ -19,6 +19,13 @@ Requests rotate over --respondents started respondents. The load comes from wrk 
 is installed (`apt-get install wrk`), else from a Python load generator (processes x
 threads, slower than wrk, so it understates both sides). Budget (DESIGN.md): page
 GET+POST >= 40% of the bare-template floor measured in the same run.
+
+The scenarios take turns in --rounds rounds (each round runs every scenario for
+duration / rounds seconds), so that other work on the machine that comes and goes during
+the run weighs on all of them alike; a scenario's rate is its requests over its seconds,
+summed over the rounds. Beside the rates the script prints the CPU time the gunicorn
+workers spent per request (the database server's is not counted), which hardly depends on
+what else runs on the machine.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import argparse
 import http.client
 import json
 import multiprocessing
+import os
 import re
 import shutil
 import subprocess
@@ -250,21 +258,80 @@ def load_python(base_url: str, requests, duration: float, connections: int) -> d
     }
 
 
+# =========================================================================== server CPU
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from the state on
+
+
+def gunicorn_workers(base_url: str) -> list[int]:
+    """The worker processes of the gunicorn this process started for `base_url`."""
+    bind = urllib.parse.urlsplit(base_url).netloc
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    for pid in children.get(os.getpid(), []):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if bind.encode() in command:
+            return children.get(pid, [])
+    return []
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (0 where /proc has no answer)."""
+    ticks = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / CLOCK_TICKS
+
+
 # =========================================================================== main
+
+
+def combine(rounds: list[dict]) -> dict:
+    """One scenario's rounds as one run: requests over seconds, CPU over requests."""
+    requests = sum(r["requests"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    cpu = sum(r["cpu"] for r in rounds)
+    return {
+        "rps": requests / seconds if seconds else 0.0,
+        "requests": requests,
+        "errors": sum(r["errors"] for r in rounds),
+        "socket_errors": "; ".join(r["socket_errors"] for r in rounds if r["socket_errors"]),
+        "p50": rounds[len(rounds) // 2]["p50"],
+        "cpu_ms": cpu * 1000 / requests if requests else 0.0,
+    }
 
 
 def run_one(args: argparse.Namespace) -> dict:
     tool = args.tool
     if tool == "auto":
         tool = "wrk" if shutil.which("wrk") else "python"
-    with burst.scratch_database(args.db, args.database_url, args.keep) as (url, clean_up):
+    with burst.scratch_database(args.db, args.database_url, args.keep, args.pg_server) as (
+        url,
+        clean_up,
+    ):
         burst.setup_django(url)
         burst.prepare_database()
         campaign = burst.create_campaign("Bench respondent page", teams=0)
         label = "PostgreSQL" if url.startswith("postgres") else "SQLite"
         print(
             f"\n== {label}: gunicorn {args.workers} {args.worker_class} workers, {tool}, "
-            f"{args.connections} connections, {args.duration:g} s per scenario ==",
+            f"{args.connections} connections, {args.duration:g} s per scenario in "
+            f"{args.rounds} rounds ==",
             flush=True,
         )
         results: dict[str, dict] = {}
@@ -281,11 +348,20 @@ def run_one(args: argparse.Namespace) -> dict:
                 load = load_wrk if tool == "wrk" else load_python
                 load(base_url, scenarios["bare GET"], 2, args.connections)  # warm up
                 load(base_url, scenarios["page GET+POST"], 2, args.connections)
-                for name, requests in scenarios.items():
-                    results[name] = load(base_url, requests, args.duration, args.connections)
-                    r = results[name]
+                workers = gunicorn_workers(base_url)
+                seconds = max(1.0, args.duration / args.rounds)
+                for _round in range(args.rounds):
+                    for name, requests in scenarios.items():
+                        cpu = cpu_seconds(workers)
+                        r = load(base_url, requests, seconds, args.connections)
+                        r["cpu"] = cpu_seconds(workers) - cpu
+                        r["seconds"] = r["requests"] / r["rps"] if r["rps"] else seconds
+                        results.setdefault(name, []).append(r)
+                results = {name: combine(rounds) for name, rounds in results.items()}
+                for name, r in results.items():
                     print(
-                        f"{name:<14} {r['rps']:>8.0f} req/s  errors {r['errors']}"
+                        f"{name:<14} {r['rps']:>8.0f} req/s  errors {r['errors']}  "
+                        f"{r['cpu_ms']:.2f} CPU ms/request"
                         + (f"  p50 {r['p50']}" if r["p50"] else "")
                         + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""),
                         flush=True,
@@ -301,12 +377,17 @@ def run_one(args: argparse.Namespace) -> dict:
         "tool": tool,
         "workers": f"{args.workers} {args.worker_class}",
         "rps": {name: round(r["rps"], 1) for name, r in results.items()},
+        "cpu_ms": {name: round(r["cpu_ms"], 3) for name, r in results.items()},
         "ratios": {name: round(v, 3) for name, v in ratios.items()},
         "errors": errors,
         "budget_met": errors == 0 and ratios["page GET+POST"] >= BUDGET_RATIO,
     }
     for name, ratio in ratios.items():
-        print(f"{name:<14} {ratio:>7.1%} of the bare-template floor")
+        cpu_ratio = results["bare GET"]["cpu_ms"] / results[name]["cpu_ms"]
+        print(
+            f"{name:<14} {ratio:>7.1%} of the bare-template floor "
+            f"(by gunicorn CPU per request: {cpu_ratio:.1%})"
+        )
     print(
         f"budget (page GET+POST >= {BUDGET_RATIO:.0%} of the floor, no errors): "
         + ("met" if summary["budget_met"] else "MISSED")
@@ -319,7 +400,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--database-url", help="PostgreSQL database to use (not dropped).")
+    parser.add_argument(
+        "--pg-server",
+        default=burst.DEFAULT_PG_SERVER,
+        help="PostgreSQL server on which the scratch database is created and dropped.",
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="Seconds per scenario.")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="The scenarios take turns in this many rounds of duration / rounds seconds.",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--respondents", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)

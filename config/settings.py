@@ -239,3 +239,5 @@ LOGGING = {
 
 # Chromium used by kaleido to draw the PDF charts; empty means "look on PATH".
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="")
+# Finished PDF reports (made again whenever a campaign's data changes).
+REPORT_CACHE_DIR = env.path("REPORT_CACHE_DIR", default=BASE_DIR / "var" / "reports")

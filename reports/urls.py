@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analysis_views
+from . import analysis_views, pdf_views
 from . import views as dashboard_views
 
 app_name = "reports"
@@ -10,6 +10,8 @@ urlpatterns: list = [
     path("campaigns/<slug:slug>/export.csv", dashboard_views.export_csv, name="export_csv"),
     path("campaigns/<slug:slug>/export.xlsx", dashboard_views.export_xlsx, name="export_xlsx"),
     path("campaigns/<slug:slug>/export.json", dashboard_views.export_json, name="export_json"),
+    path("campaigns/<slug:slug>/report.pdf", pdf_views.report_pdf, name="report_pdf"),
+    path("campaigns/<slug:slug>/report/status/", pdf_views.report_status, name="report_status"),
     path(
         "campaigns/<slug:slug>/item-analysis/",
         analysis_views.item_analysis,

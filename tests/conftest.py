@@ -68,3 +68,10 @@ def client(client):
     """Test pages read in English; tests of the Dutch default make their own Client."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def report_cache(settings, tmp_path) -> Path:
+    """Every test keeps its PDF reports in a directory of its own."""
+    settings.REPORT_CACHE_DIR = tmp_path / "reports"
+    return settings.REPORT_CACHE_DIR

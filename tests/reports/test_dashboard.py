@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Answer, Campaign, Comment, Response
@@ -379,24 +379,22 @@ def test_downloads_only_by_get(owner_client, campaign):
         assert response.status_code == 405, name
 
 
-def test_pdf_button_only_when_the_pdf_url_exists(owner_client, campaign, monkeypatch):
-    real_reverse = views.reverse
-
-    def missing(name, *args, **kwargs):
-        if name == "reports:report_pdf":
-            raise NoReverseMatch(name)
-        return real_reverse(name, *args, **kwargs)
-
-    monkeypatch.setattr(views, "reverse", missing)
+def test_pdf_links_in_both_languages_page_language_first(owner_client, campaign):
     html = owner_client.get(dashboard_url(campaign)).content.decode()
-    assert 'data-download="pdf"' not in html
+    links = re.findall(r'href="([^"]+)" hreflang="(\w+)" data-download="pdf-\w+">([^<]+)<', html)
+    assert [(url, code) for url, code, _ in links] == [
+        ("/campaigns/dash/report.pdf?lang=en", "en"),
+        ("/campaigns/dash/report.pdf?lang=nl", "nl"),
+    ]
+    assert [label for _, _, label in links] == ["PDF report (English)", "PDF report (Nederlands)"]
 
-    def present(name, *args, **kwargs):
-        if name == "reports:report_pdf":
-            return f"/campaigns/{kwargs['args'][0]}/report.pdf"
-        return real_reverse(name, *args, **kwargs)
 
-    monkeypatch.setattr(views, "reverse", present)
-    html = owner_client.get(dashboard_url(campaign)).content.decode()
-    assert 'href="/campaigns/dash/report.pdf" data-download="pdf"' in html
-    assert "PDF report" in html
+def test_team_filter_links_to_the_team_report(owner_client, campaign):
+    html = owner_client.get(dashboard_url(campaign, team="Beta")).content.decode()
+    assert 'href="/campaigns/dash/report.pdf?lang=en&amp;team=Beta"' in html
+    assert "Team report (PDF, English)" in html
+
+
+def test_no_pdf_link_without_results(owner_client, campaign):
+    html = owner_client.get(dashboard_url(campaign, team="Gamma")).content.decode()
+    assert "report.pdf" not in html

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -137,6 +138,13 @@ def test_dashboard_draws_every_chart_and_downloads(demo, tmp_path):
         csv_download = info.value
         csv_path = tmp_path / csv_download.suggested_filename
         csv_download.save_as(csv_path)
+
+        # The PDF: a progress page first, then the download starts by itself.
+        with page.expect_download(timeout=120_000) as info:
+            page.click("[data-download=pdf-en]")
+        pdf_download = info.value
+        pdf_path = tmp_path / pdf_download.suggested_filename
+        pdf_download.save_as(pdf_path)
         context.close()
         return {
             "ids": ids,
@@ -147,6 +155,7 @@ def test_dashboard_draws_every_chart_and_downloads(demo, tmp_path):
             "errors": errors,
             "json": json_path,
             "csv": csv_path,
+            "pdf": pdf_path,
         }
 
     result = in_browser(scenario)
@@ -169,6 +178,11 @@ def test_dashboard_draws_every_chart_and_downloads(demo, tmp_path):
     lines = result["csv"].read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("respondent,team,role,")
     assert len(lines) == 1 + profile["campaign"]["respondents"]
+
+    assert result["pdf"].name == f"{DEMO_SLUG}-en-report.pdf"
+    reader = PdfReader(result["pdf"])
+    assert 15 <= len(reader.pages) <= 45
+    assert "Demo Organisatie BV" in reader.pages[0].extract_text()
 
 
 def test_dashboard_on_a_phone(demo):

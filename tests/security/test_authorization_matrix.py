@@ -104,6 +104,7 @@ class Outcome:
 
 
 OK = Outcome(200)
+ACCEPTED = Outcome(202)
 LOGIN = Outcome(302, location_prefix="/login/?next=", refused=True)
 ADMIN_LOGIN = Outcome(302, location_prefix="/admin/login/?next=", refused=True)
 FORBIDDEN = Outcome(403, refused=True)
@@ -328,6 +329,12 @@ MATRIX: dict[str, Spec] = {
     "reports:export_csv": Spec(slug, get=consultant_only()),
     "reports:export_xlsx": Spec(slug, get=consultant_only()),
     "reports:export_json": Spec(slug, get=consultant_only()),
+    # The owner sees the report being made (202, a progress page); nobody else learns
+    # that the campaign exists.
+    "reports:report_pdf": Spec(slug, get=consultant_only(ACCEPTED), query="?lang=en"),
+    "reports:report_status": Spec(
+        slug, get=consultant_only(), query="?lang=en&signature=" + "0" * 64
+    ),
     # Staff may read the item analysis of any campaign (reports/analysis_views.py: the
     # admins maintain the items it judges); they can read all fieldwork in the admin anyway.
     "reports:item_analysis": Spec(slug, get=consultant_only(staff=OK)),
@@ -593,6 +600,8 @@ def test_downloads_of_another_consultant_leak_nothing(world: World):
         "reports:export_json",
         "reports:item_analysis",
         "reports:dashboard",
+        "reports:report_pdf",
+        "reports:report_status",
     ):
         theirs = client.get(reverse(name, kwargs={"slug": world.campaign.slug}))
         missing = client.get(reverse(name, kwargs={"slug": "no-such-campaign"}))

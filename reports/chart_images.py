@@ -1,0 +1,163 @@
+"""Static SVG images of the Plotly figures for the PDF, drawn by kaleido in a system Chromium.
+
+Starting Chromium costs seconds, drawing one chart a fraction of one, so one renderer
+(one Chromium with a few tabs, on its own event-loop thread) is started on first use and
+reused for every chart of every report in the process. It loads plotly.js from the plotly
+package on disk and MathJax not at all, so drawing a chart fetches nothing from the
+network. Without a browser `render_svgs` raises `ChartsUnavailable`; the report then
+shows its tables with a note instead of the charts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import shutil
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+RELOAD_EVERY = 200  # charts a tab draws before it is reloaded to start clean
+START_TIMEOUT = 60.0  # seconds for Chromium to start
+CHART_TIMEOUT = 30.0  # seconds for one chart
+
+
+class ChartsUnavailable(RuntimeError):
+    """No chart images: no browser found, or the browser failed."""
+
+
+def browser_path() -> str | None:
+    """The Chromium to draw with: settings.CHROMIUM_PATH, else the first one on PATH."""
+    configured = getattr(settings, "CHROMIUM_PATH", "")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    for name in BROWSER_NAMES:
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def _warm_kaleido_class(base: type) -> type:
+    """Kaleido that keeps its tab loaded between charts.
+
+    Kaleido reloads the tab (and with it the 4 MB of plotly.js) after every chart, which
+    makes a chart cost about ten times what drawing it does. Each chart is drawn into a
+    fresh element, so the tab is reloaded only now and then, to start clean.
+    """
+
+    class WarmKaleido(base):
+        _charts_since_reload = 0
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            self._charts_since_reload += 1
+            if self._charts_since_reload < RELOAD_EVERY:
+                await self.tabs_ready.put(tab)
+                return
+            self._charts_since_reload = 0
+            await super()._return_kaleido_tab(tab)
+
+    return WarmKaleido
+
+
+class ChartRenderer:
+    """One warm kaleido (Chromium) on a private event loop, shared by all threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def render(
+        self,
+        figures: Mapping[str, go.Figure],
+        on_chart: Callable[[str], None] | None = None,
+    ) -> dict[str, str]:
+        """SVG text per name of `figures`; `on_chart(name)` is called as each is done."""
+        if not figures:
+            return {}
+        with self._lock:
+            if not self.running:
+                self._start()
+            assert self._loop is not None
+            job = asyncio.run_coroutine_threadsafe(self._draw(figures, on_chart), self._loop)
+            try:
+                return job.result(timeout=CHART_TIMEOUT * len(figures))
+            except (Exception, FutureTimeout) as error:
+                job.cancel()
+                self._stop()
+                raise ChartsUnavailable(f"drawing the charts failed: {error}") from error
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop()
+
+    # ------------------------------------------------------------------ internals
+
+    def _start(self) -> None:
+        import kaleido  # imported late: it pulls in choreographer, which only this needs
+
+        path = browser_path()
+        if path is None:
+            raise ChartsUnavailable("no Chromium found (install the Debian package 'chromium')")
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="chart-renderer", daemon=True).start()
+        renderer = _warm_kaleido_class(kaleido.Kaleido)(
+            n=1, plotlyjs=str(PLOTLY_JS), mathjax=False, path=path, timeout=CHART_TIMEOUT
+        )
+        try:
+            asyncio.run_coroutine_threadsafe(renderer.open(), loop).result(START_TIMEOUT)
+        except (Exception, FutureTimeout) as error:
+            loop.call_soon_threadsafe(loop.stop)
+            raise ChartsUnavailable(f"Chromium did not start: {error}") from error
+        self._loop, self._kaleido = loop, renderer
+        logger.info("chart renderer started with %s", path)
+
+    def _stop(self) -> None:
+        loop, renderer = self._loop, self._kaleido
+        self._loop = self._kaleido = None
+        if loop is None or renderer is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(renderer.close(), loop).result(10)
+        except (Exception, FutureTimeout):
+            logger.warning("chart renderer did not close cleanly", exc_info=True)
+        loop.call_soon_threadsafe(loop.stop)
+
+    async def _draw(
+        self, figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None
+    ) -> dict[str, str]:
+        async def one(name: str, figure: go.Figure) -> tuple[str, str]:
+            layout = figure.layout
+            options = {"format": "svg", "width": layout.width, "height": layout.height}
+            svg = await self._kaleido.calc_fig(figure, opts=options)
+            if on_chart is not None:
+                on_chart(name)
+            return name, svg.decode("utf-8")
+
+        drawn = await asyncio.gather(*(one(name, fig) for name, fig in figures.items()))
+        return dict(drawn)
+
+
+renderer = ChartRenderer()
+atexit.register(renderer.stop)
+
+
+def render_svgs(
+    figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None = None
+) -> dict[str, str]:
+    """SVG text of each figure, drawn by the process's shared renderer."""
+    return renderer.render(figures, on_chart)

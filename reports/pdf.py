@@ -1,0 +1,256 @@
+"""The workshop report: a profile laid out as an A4 PDF by WeasyPrint.
+
+`report_input` reads what the report needs from the database (the profile and the care
+checklist); everything after it (`render_html`, `render_pdf`) works on that plain data
+only, so a report can be made in a background thread. Charts are the Plotly figures of
+`reports.charts` (the same as the dashboard's), drawn as vector SVG by
+`reports.chart_images`; without a browser the report keeps its tables and says where the
+charts would be. WeasyPrint loads nothing but our static files and data: URLs
+(`reports.url_fetcher`).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from assessment.models import Campaign
+from questionnaires.models import Dimension
+from reports import chart_images
+from reports.presentation import profile_context
+from reports.profile import Profile, StageText, build_profile
+from reports.url_fetcher import BASE_URL, StaticOnlyURLFetcher
+
+logger = logging.getLogger(__name__)
+
+# Part of every cache key: raise it when the report's layout changes, so that reports
+# made by an older layout are made again.
+LAYOUT_VERSION = 1
+CARE_FRAMEWORK = "care"
+SHORT_LIST = 5  # gaps listed when none is flagged
+LONG_LIST = 10  # largest changes listed
+
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is happening)
+
+
+class ReportUnavailable(Exception):
+    """The campaign has too few responses for a report (the anonymity threshold)."""
+
+
+@dataclass(frozen=True)
+class ChecklistTheme:
+    name: str
+    question: str
+    statements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything a report shows, read from the database in one go."""
+
+    profile: Profile
+    team: str | None
+    checklist: tuple[ChecklistTheme, ...]
+
+    @property
+    def language(self) -> str:
+        return self.profile.language
+
+    def signature(self) -> str:
+        """Changes whenever anything the report shows changes (and with its layout)."""
+        content = dataclasses.asdict(self)
+        content["profile"].pop("generated_at")
+        content["layout"] = LAYOUT_VERSION
+        text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def report_input(campaign: Campaign, language: str, team: str | None = None) -> ReportInput:
+    """The report's data. Raises `GroupTooSmall` / `UnknownGroup` for a team that is
+    hidden or unknown, `ReportUnavailable` when the whole campaign is below k."""
+    profile = build_profile(campaign, team=team, language=language)
+    if profile.below_threshold or profile.respondents == 0:
+        with translation.override(profile.language):
+            raise ReportUnavailable(
+                _(
+                    "A report is made once at least %(k)s people have answered "
+                    "(%(n)s so far), so that no one can be recognised in it."
+                )
+                % {"k": profile.anonymity_threshold, "n": profile.respondents}
+            )
+    return ReportInput(profile=profile, team=team, checklist=_checklist(profile.language))
+
+
+def _checklist(language: str) -> tuple[ChecklistTheme, ...]:
+    """The care checklist of the question bank, as a conversation guide."""
+    dimensions = (
+        Dimension.objects.filter(framework__code=CARE_FRAMEWORK)
+        .order_by("order", "code")
+        .prefetch_related("items")
+    )
+    with translation.override(language):
+        return tuple(
+            ChecklistTheme(
+                name=dimension.tr("name"),
+                question=dimension.tr("discussion_question"),
+                statements=tuple(
+                    item.tr("text") for item in sorted(dimension.items.all(), key=_item_order)
+                ),
+            )
+            for dimension in dimensions
+        )
+
+
+def _item_order(item) -> tuple[int, str]:
+    return item.order, item.code
+
+
+# =========================================================================== charts
+
+
+@dataclass
+class ChartSet:
+    """The figures of one report, drawn together once the whole report is known."""
+
+    figures: dict[str, go.Figure] = field(default_factory=dict)
+    svgs: dict[str, str] = field(default_factory=dict)
+    failure: str = ""
+
+    def add(self, name: str, figure: go.Figure) -> Chart:
+        self.figures[name] = figure
+        return Chart(self, name)
+
+    def discard(self, chart: Chart) -> None:
+        self.figures.pop(chart.name, None)
+
+    def draw(self, progress: Callable[[int], None]) -> None:
+        drawn = 0
+
+        def one_more(_name: str) -> None:
+            nonlocal drawn
+            drawn += 1
+            progress(drawn)
+
+        try:
+            self.svgs = chart_images.render_svgs(self.figures, one_more)
+        except chart_images.ChartsUnavailable as error:
+            logger.warning("report without charts: %s", error)
+            self.failure = str(error)
+
+
+@dataclass(frozen=True)
+class Chart:
+    charts: ChartSet
+    name: str
+
+    @property
+    def src(self) -> str | None:
+        """The chart as a data: URL, None when it could not be drawn."""
+        svg = self.charts.svgs.get(self.name)
+        if svg is None:
+            return None
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+    @property
+    def height_mm(self) -> float:
+        """The chart's printed height, at the report's scale (700 px over 174 mm)."""
+        figure = self.charts.figures[self.name]
+        return round(figure.layout.height * 174 / figure.layout.width, 1)
+
+
+# =========================================================================== layout
+
+
+def _stage_steps(stages: tuple[StageText, ...], code: str | None) -> dict[str, Any]:
+    """The stage with this code and the one after it (None at the top)."""
+    codes = [s.code for s in stages]
+    if code not in codes:
+        return {"current": None, "next": None}
+    index = codes.index(code)
+    return {
+        "current": stages[index],
+        "next": stages[index + 1] if index + 1 < len(stages) else None,
+    }
+
+
+def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
+    profile = report.profile
+    context = profile_context(profile, charts.add)
+    for block in context["frameworks"]:
+        if block.radar is not None:  # the report shows the radar; the bars are the dashboard's
+            charts.discard(block.bars)
+    sections = [
+        {"block": block, "steps": _stage_steps(profile.stages, block.framework.stage)}
+        for block in context["frameworks"]
+    ]
+    by_size = sorted(context["gaps"], key=lambda g: abs(g["gap"].gap), reverse=True)
+    changes = sorted(context["changes"], key=lambda r: abs(r.dim.change), reverse=True)
+    rate = profile.response_rate
+    return {
+        **context,
+        "profile": profile,
+        "report": report,
+        "sections": sections,
+        "k": profile.anonymity_threshold,
+        "team": report.team,
+        "response_rate_pct": None if rate is None else rate * 100,
+        "overall_steps": _stage_steps(profile.stages, profile.overall_stage),
+        "biggest_gap": by_size[0] if by_size else None,
+        # The charts show every dimension; the tables only what a workshop talks about.
+        "gap_rows": [g for g in by_size if g["gap"].flagged] or by_size[:SHORT_LIST],
+        "change_rows": changes[:LONG_LIST],
+        "weak_agreement": [r for r in context["rows"] if r.dim.agreement_label == "weak"],
+        "checklist": report.checklist,
+        "chart_set": charts,  # its `failure` is known only once the charts are drawn
+        "base_url": BASE_URL,
+    }
+
+
+def _html(report: ReportInput, with_charts: bool, progress: Progress) -> tuple[str, int]:
+    """The HTML and the number of progress steps of the whole report."""
+    charts = ChartSet()
+    context = _context(report, charts)
+    steps = len(charts.figures) + 2  # each chart, the layout, the PDF file
+    drawing = _("Drawing the charts")
+    if with_charts:
+        progress(0, steps, drawing)
+        charts.draw(lambda done: progress(done, steps, drawing))
+    else:
+        charts.failure = "off"
+    progress(len(charts.figures), steps, _("Laying out the pages"))
+    return render_to_string("reports/pdf/report.html", context), steps
+
+
+def _ignore(done: int, steps: int, message: str) -> None:
+    pass
+
+
+def render_html(report: ReportInput, *, with_charts: bool = True) -> str:
+    """The report as the HTML that WeasyPrint lays out."""
+    with translation.override(report.language):
+        return _html(report, with_charts, _ignore)[0]
+
+
+def render_pdf(
+    report: ReportInput, *, with_charts: bool = True, progress: Progress = _ignore
+) -> bytes:
+    """The report as PDF bytes; `progress(done, steps, message)` follows the work."""
+    from weasyprint import HTML  # imported late: it loads Pango, which only PDFs need
+
+    with translation.override(report.language):
+        html, steps = _html(report, with_charts, progress)
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher())
+        laid_out = document.render()
+        progress(steps - 1, steps, _("Writing the PDF"))
+        return laid_out.write_pdf()

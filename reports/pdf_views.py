@@ -1,0 +1,86 @@
+"""The PDF report from the dashboard: served from the cache, or made while the consultant
+watches its progress.
+
+`report_pdf` answers with the PDF when it is ready; otherwise it starts making it and
+shows a progress page that polls `report_status` and fetches the PDF when it is done.
+Both take ``lang`` (nl/en, default: the page's language) and an optional ``team`` (a team
+report, refused for a team below the anonymity threshold). Only consultants who may see
+the campaign get anything; for others the campaign does not exist (404).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from reports import report_jobs
+from reports.pdf import ReportUnavailable, report_input
+from reports.profile import GroupTooSmall, UnknownGroup
+from reports.views import consultant_campaign, page_language
+
+
+def _options(request: HttpRequest) -> tuple[str, str | None]:
+    languages = {code for code, _name in settings.LANGUAGES}
+    language = request.GET.get("lang", "") or page_language()
+    if language not in languages:
+        raise Http404("unknown language")
+    team = request.GET.get("team", "").strip() or None
+    return language, team
+
+
+def _query(language: str, team: str | None, **extra: str) -> str:
+    return urlencode({"lang": language, **({"team": team} if team else {}), **extra})
+
+
+@require_GET
+@login_required
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = consultant_campaign(request, slug)
+    language, team = _options(request)
+    context = {"campaign": campaign, "team": team, "language": language}
+    try:
+        report = report_input(campaign, language, team=team)
+    except UnknownGroup as error:
+        raise Http404(str(error)) from error
+    except (GroupTooSmall, ReportUnavailable) as error:
+        context["reason"] = str(error)
+        return render(request, "reports/report_refused.html", context, status=403)
+    key = report_jobs.ReportKey.of(campaign.slug, report)
+    if path := report_jobs.finished(key):
+        name = "-".join(part for part in (campaign.slug, slugify(team or ""), language) if part)
+        response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-report.pdf")
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    report_jobs.start(key, report)
+    base = reverse("reports:report_status", args=[campaign.slug])
+    context.update(
+        status_url=f"{base}?{_query(language, team, signature=key.signature)}",
+        pdf_url=f"{request.path}?{_query(language, team)}",
+        status=report_jobs.status(key),
+    )
+    response = render(request, "reports/report_progress.html", context, status=202)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def report_status(request: HttpRequest, slug: str) -> JsonResponse:
+    campaign = consultant_campaign(request, slug)
+    language, team = _options(request)
+    signature = request.GET.get("signature", "")
+    if not report_jobs.SIGNATURE.match(signature):
+        raise Http404("unknown report")
+    key = report_jobs.ReportKey(campaign.slug, language, team, signature)
+    current = report_jobs.status(key)
+    response = JsonResponse({k: current.get(k) for k in ("state", "done", "steps", "message")})
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,155 @@
+"""The profile arranged for reading: rows, framework blocks, group columns and charts.
+
+Shared by the dashboard (reports/views.py) and the PDF report (reports/pdf.py), so both
+show the same numbers in the same order with the same reasons for what is hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from assessment.models import Response
+from reports import charts
+from reports.profile import DimensionProfile, FrameworkProfile, GroupProfile, Profile
+
+ChartMaker = Callable[[str, go.Figure], Any]
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    dim: DimensionProfile
+    stage_name: str
+    framework_name: str
+
+    @property
+    def favourable_pct(self) -> float | None:
+        return None if self.dim.favourable is None else self.dim.favourable * 100
+
+    @property
+    def dont_know_pct(self) -> float | None:
+        return None if self.dim.dont_know is None else self.dim.dont_know * 100
+
+    @property
+    def previous(self) -> float | None:
+        if self.dim.score is None or self.dim.change is None:
+            return None
+        return self.dim.score - self.dim.change
+
+
+@dataclass(frozen=True)
+class FrameworkBlock:
+    framework: FrameworkProfile
+    stage_name: str
+    rows: tuple[DimensionRow, ...]
+    weakest: DimensionRow | None
+    radar: Any  # what `chart` made of the figure; None without a radar
+    bars: Any
+
+
+@dataclass(frozen=True)
+class GroupColumn:
+    group: GroupProfile
+    label: str
+    reason: str  # why it is hidden ("" when shown)
+
+
+def hidden_reason(group: GroupProfile, k: int) -> str:
+    if not group.suppressed:
+        return ""
+    if group.n < k:
+        return _("fewer than k responses (k = %(k)s)") % {"k": k}
+    return _("hidden to protect a group with fewer than k responses (k = %(k)s)") % {"k": k}
+
+
+def role_names() -> dict[str, str]:
+    return {code: str(label) for code, label in Response.ROLES}
+
+
+def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
+    """Everything the dashboard and the report show of a profile with results.
+
+    Each Plotly figure is handed to ``chart(name, figure)``, and what it returns is what
+    the template gets: figure JSON for the dashboard, an SVG image for the PDF. Figures
+    that do not apply (no teams, no previous round) are None and never reach `chart`.
+    """
+
+    def make(name: str, figure: go.Figure | None) -> Any:
+        return None if figure is None else chart(name, figure)
+
+    k = profile.anonymity_threshold
+    stage_names = {s.code: s.name for s in profile.stages}
+    framework_names = {f.code: f.name for f in profile.frameworks}
+
+    def row(dim: DimensionProfile) -> DimensionRow:
+        return DimensionRow(
+            dim, stage_names.get(dim.stage or "", ""), framework_names.get(dim.framework, "")
+        )
+
+    rows = {d.code: row(d) for d in profile.dimensions()}
+    frameworks = []
+    for fw in profile.frameworks:
+        fw_rows = tuple(rows[d.code] for d in fw.dimensions)
+        frameworks.append(
+            FrameworkBlock(
+                framework=fw,
+                stage_name=stage_names.get(fw.stage or "", ""),
+                rows=fw_rows,
+                weakest=rows.get(fw.weakest) if fw.weakest else None,
+                radar=make(
+                    f"radar-{fw.code}",
+                    charts.framework_radar(profile, fw.code)
+                    if len(fw.dimensions) >= charts.RADAR_MIN_DIMENSIONS
+                    else None,
+                ),
+                bars=make(f"bars-{fw.code}", charts.dimension_bars(profile, fw.code)),
+            )
+        )
+    names_of_roles = role_names()
+    teams = [GroupColumn(g, g.name, hidden_reason(g, k)) for g in profile.groups.get("team", ())]
+    roles = [
+        GroupColumn(g, names_of_roles.get(g.role or g.name, g.name), hidden_reason(g, k))
+        for g in profile.groups.get("role", ())
+    ]
+    team_rows = [
+        {
+            "row": r,
+            "cells": [None if t.group.suppressed else t.group.dimensions.get(code) for t in teams],
+        }
+        for code, r in rows.items()
+    ]
+    gaps = [
+        {"row": rows[g.dimension], "gap": g}
+        for g in sorted(profile.gaps, key=lambda g: g.gap, reverse=True)
+        if g.dimension in rows
+    ]
+    keys = next((b for b in frameworks if b.framework.code == "keys"), None)
+    overall_stage = next((s for s in profile.stages if s.code == profile.overall_stage), None)
+
+    return {
+        "overall_stage": overall_stage,
+        "frameworks": frameworks,
+        "rows": list(rows.values()),
+        "teams": teams,
+        "hidden_teams": [t for t in teams if t.group.suppressed],
+        "roles": roles,
+        "team_rows": team_rows,
+        "gaps": gaps,
+        "flagged_gaps": [g for g in gaps if g["gap"].flagged],
+        "keys": keys,
+        "priorities": [rows[c] for c in profile.priorities if c in rows],
+        "strengths": [rows[c] for c in profile.strengths if c in rows],
+        "changes": [r for r in rows.values() if r.dim.change is not None],
+        "charts": {
+            "overall": make("overall", charts.overall_diamond(profile)),
+            "heatmap": make("heatmap", charts.team_heatmap(profile)),
+            "gap": make("gap", charts.perception_gap(profile)),
+            "agreement": make("agreement", charts.agreement_chart(profile)),
+            "keys": make("keys", charts.keys_gate(profile)),
+            "change": make("change", charts.change_chart(profile)),
+        },
+    }

@@ -1,0 +1,227 @@
+"""The PDF report: its text, its safety, the team report, the command and the checks."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.template.defaultfilters import floatformat
+from django.utils import translation
+from pypdf import PdfReader
+
+from assessment.models import Response
+from reports import chart_images, pdf, url_fetcher
+from reports.checks import chart_browser_check
+from reports.profile import GroupTooSmall
+from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory
+from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
+
+
+@pytest.fixture
+def campaign(quick_version, consultant):
+    """A quick scan: Alpha 6 employees, Beta 6 managers, Gamma 2 employees (below k)."""
+    organisation = OrganisationFactory(owner=consultant, name="Rapport & Co")
+    campaign = CampaignFactory(
+        organisation=organisation,
+        questionnaire_version=quick_version,
+        anonymity_threshold=5,
+        slug="report-round",
+        name="Voorjaar 2026",
+    )
+    alpha = TeamFactory(campaign=campaign, name="Alpha", order=1, expected_size=8)
+    beta = TeamFactory(campaign=campaign, name="Beta", order=2, expected_size=8)
+    gamma = TeamFactory(campaign=campaign, name="Gamma", order=3, expected_size=4)
+    add_responses(campaign, 6, team=alpha)
+    add_responses(campaign, 6, team=beta, role=Response.MANAGER, shift=1, comment=EVIL_COMMENT)
+    add_responses(campaign, 2, team=gamma)
+    return campaign
+
+
+def pdf_text(data: bytes) -> tuple[str, int]:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_report_shows_the_profile_as_formatted_for_its_language(campaign, language):
+    report = pdf.report_input(campaign, language)
+    data = pdf.render_pdf(report)
+    text, pages = pdf_text(data)
+    flat = one_line(text)
+    profile = report.profile
+
+    assert data.startswith(b"%PDF-")
+    assert 12 <= pages <= 40
+    assert "Rapport & Co" in text and "Voorjaar 2026" in text
+    for framework in profile.frameworks:
+        assert one_line(framework.name) in flat
+    with translation.override(language):
+        expected = [floatformat(d.score, 1) for d in profile.dimensions() if d.score is not None]
+        overall = floatformat(profile.overall_score, 1)
+    assert expected and all(score in text for score in expected)
+    assert overall in text
+    separator = "," if language == "nl" else "."
+    assert all(separator in score for score in expected)
+    heading = "Executive summary" if language == "en" else "Managementsamenvatting"
+    assert heading in text
+
+
+def test_charts_are_vector_images_of_the_dashboard_figures(campaign):
+    report = pdf.report_input(campaign, "en")
+    html = pdf.render_html(report)
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+"', html)
+    # overall, five radars, keys gate, heatmap, perception gap, agreement
+    assert len(images) == 10
+    assert "Chart not available" not in html
+
+
+def test_without_a_browser_the_report_keeps_its_tables_and_says_so(campaign, settings):
+    chart_images.renderer.stop()
+    settings.CHROMIUM_PATH = "/nonexistent/chromium"
+    try:
+        data = pdf.render_pdf(pdf.report_input(campaign, "en"))
+    finally:
+        chart_images.renderer.stop()
+    text, _pages = pdf_text(data)
+    flat = one_line(text)
+    assert "no browser (Chromium) is available" in flat
+    assert "Chart not available" in flat
+    assert "Rapport & Co" in text
+
+
+def test_check_warns_without_a_browser(settings):
+    settings.CHROMIUM_PATH = "/nonexistent/chromium"
+    warnings = chart_browser_check(None)
+    assert [w.id for w in warnings] == ["reports.W001"]
+    assert "apt-get install chromium" in warnings[0].hint
+    settings.CHROMIUM_PATH = "/usr/bin/chromium"
+    assert chart_browser_check(None) == []
+
+
+def test_comments_are_plain_text_and_nothing_is_fetched(campaign, monkeypatch):
+    fetchers: list[url_fetcher.StaticOnlyURLFetcher] = []
+    real = url_fetcher.StaticOnlyURLFetcher
+
+    def recording() -> url_fetcher.StaticOnlyURLFetcher:
+        fetchers.append(real())
+        return fetchers[-1]
+
+    monkeypatch.setattr(pdf, "StaticOnlyURLFetcher", recording)
+    report = pdf.report_input(campaign, "en")
+    assert EVIL_COMMENT in report.profile.comments
+    html = pdf.render_html(report)
+    assert "&lt;img src=&quot;file:///etc/hostname&quot;&gt;" in html
+    assert "<script>" not in html
+
+    text, _pages = pdf_text(pdf.render_pdf(report))
+    flat = one_line(text)
+    assert '<img src="file:///etc/hostname">' in flat
+    assert "<script>alert(1)</script>" in flat
+    assert "http://example.com/x.png" in flat
+    with open("/etc/hostname") as file:
+        hostname = file.read().strip()
+    assert hostname not in text
+    assert len(fetchers) == 1 and fetchers[0].refused == []  # nothing outside was asked for
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/hostname",
+        "http://example.com/x.png",
+        "https://example.com/static/css/report.css",
+        "https://report.invalid/static/../../etc/passwd",
+        "https://report.invalid/static/css/../../../etc/passwd",
+        "https://report.invalid/static/%2e%2e/config/settings.py",
+        "https://report.invalid/static/css/missing.css",
+        "https://report.invalid/etc/passwd",
+    ],
+)
+def test_the_fetcher_refuses_everything_but_static_files(url):
+    fetcher = url_fetcher.StaticOnlyURLFetcher()
+    with pytest.raises(url_fetcher.RefusedURL):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_the_fetcher_serves_static_files_and_data_urls():
+    fetcher = url_fetcher.StaticOnlyURLFetcher()
+    css = fetcher.fetch("https://report.invalid/static/css/report.css")
+    assert b"@page" in css.read() and css.content_type == "text/css"
+    data = fetcher.fetch("data:text/plain;base64,aGVsbG8=")
+    assert data.read() == b"hello"
+    assert fetcher.refused == []
+
+
+def test_team_report(campaign):
+    text, _pages = pdf_text(pdf.render_pdf(pdf.report_input(campaign, "en", team="Beta")))
+    assert "Team report: Beta" in text
+
+
+def test_team_report_is_refused_for_a_team_below_k(campaign):
+    with pytest.raises(GroupTooSmall):
+        pdf.report_input(campaign, "en", team="Gamma")
+    with pytest.raises(CommandError, match="Gamma"):
+        call_command("export_report", campaign.slug, "-o", "/tmp/never.pdf", "--team", "Gamma")
+
+
+def test_no_report_below_k(quick_version, consultant):
+    campaign = CampaignFactory(
+        organisation=OrganisationFactory(owner=consultant),
+        questionnaire_version=quick_version,
+        anonymity_threshold=5,
+    )
+    add_responses(campaign, 3)
+    with pytest.raises(pdf.ReportUnavailable, match="at least 5 people"):
+        pdf.report_input(campaign, "en")
+
+
+def test_export_report_command(campaign, tmp_path):
+    target = tmp_path / "report.pdf"
+    errors = io.StringIO()
+    call_command("export_report", campaign.slug, "-o", str(target), "--lang", "nl", stderr=errors)
+    text, pages = pdf_text(target.read_bytes())
+    assert "Managementsamenvatting" in text
+    assert f"written to {target}" in errors.getvalue()
+
+
+def test_export_report_unknown_campaign(db):
+    with pytest.raises(CommandError, match="no-such-campaign"):
+        call_command("export_report", "no-such-campaign", "-o", "/tmp/never.pdf")
+
+
+def test_signature_follows_the_data(campaign):
+    first = pdf.report_input(campaign, "en").signature()
+    assert pdf.report_input(campaign, "en").signature() == first
+    assert pdf.report_input(campaign, "nl").signature() != first
+    add_responses(campaign, 1, team=campaign.teams.get(name="Alpha"))
+    assert pdf.report_input(campaign, "en").signature() != first
+
+
+def test_a_warm_renderer_draws_each_chart_as_if_fresh():
+    """The renderer keeps its tab between charts: a chart drawn after another one must be
+    the same as when drawn first (apart from Plotly's random element ids)."""
+    import plotly.graph_objects as go
+
+    bars = go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2]), layout={"width": 400, "height": 300})
+    dark = go.Figure(
+        go.Scatterpolar(r=[1, 2, 3], theta=["a", "b", "c"], fill="toself"),
+        layout={"width": 400, "height": 300, "template": "plotly_dark", "title": "other"},
+    )
+    first = chart_images.render_svgs({"bars": bars})["bars"]
+    chart_images.render_svgs({"dark": dark})
+    again = chart_images.render_svgs({"bars": bars})["bars"]
+
+    def without_ids(svg: str) -> str:
+        for uid in set(re.findall(r"clip([0-9a-f]{6})", svg)):
+            svg = svg.replace(uid, "UID")
+        return re.sub(r"defs-[0-9a-f]{6}", "defs-UID", svg)
+
+    assert first.startswith("<svg") and "plotly_dark" not in first
+    assert without_ids(first) == without_ids(again)
