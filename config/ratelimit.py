@@ -36,6 +36,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -155,9 +156,12 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
             "again. The pages you saved before are safe."
         )
     else:
-        text = _(
+        text = ngettext(
             "You did this very often in a short time, so this request was not carried "
-            "out. Please try again in about %(minutes)d minutes."
+            "out. Please try again in about %(minutes)d minute.",
+            "You did this very often in a short time, so this request was not carried "
+            "out. Please try again in about %(minutes)d minutes.",
+            minutes,
         ) % {"minutes": minutes}
     body = render_to_string(
         "ratelimit/too_many_requests.html",

@@ -39,7 +39,9 @@ logger = logging.getLogger(__name__)
 LAYOUT_VERSION = 1
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
-LONG_LIST = 10  # largest changes listed
+LONG_LIST = 10  # largest changes and flagged gaps listed
+CONTENT_WIDTH_MM = 174  # A4 less the margins of static/css/report.css
+MAX_CHART_HEIGHT_MM = 190
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is happening)
 
@@ -164,9 +166,11 @@ class Chart:
 
     @property
     def height_mm(self) -> float:
-        """The chart's printed height, at the report's scale (700 px over 174 mm)."""
+        """The chart's printed height: the page's width is 700 px of the figure (174 mm),
+        but a long chart is scaled down to leave room for its heading on the same page."""
         figure = self.charts.figures[self.name]
-        return round(figure.layout.height * 174 / figure.layout.width, 1)
+        full_width = figure.layout.height * CONTENT_WIDTH_MM / figure.layout.width
+        return round(min(full_width, MAX_CHART_HEIGHT_MM), 1)
 
 
 # =========================================================================== layout
@@ -208,7 +212,8 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         "overall_steps": _stage_steps(profile.stages, profile.overall_stage),
         "biggest_gap": by_size[0] if by_size else None,
         # The charts show every dimension; the tables only what a workshop talks about.
-        "gap_rows": [g for g in by_size if g["gap"].flagged] or by_size[:SHORT_LIST],
+        "gap_rows": [g for g in by_size if g["gap"].flagged][:LONG_LIST] or by_size[:SHORT_LIST],
+        "flagged_count": sum(1 for g in by_size if g["gap"].flagged),
         "change_rows": changes[:LONG_LIST],
         "weak_agreement": [r for r in context["rows"] if r.dim.agreement_label == "weak"],
         "checklist": report.checklist,

@@ -90,7 +90,7 @@ def test_without_a_browser_the_report_keeps_its_tables_and_says_so(campaign, set
         chart_images.renderer.stop()
     text, _pages = pdf_text(data)
     flat = one_line(text)
-    assert "no browser (Chromium) is available" in flat
+    assert "The charts could not be drawn on the server this time" in flat
     assert "Chart not available" in flat
     assert "Rapport & Co" in text
 
