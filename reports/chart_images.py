@@ -16,6 +16,7 @@ import logging
 import shutil
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
@@ -81,25 +82,27 @@ class ChartRenderer:
     def running(self) -> bool:
         return self._kaleido is not None
 
+    def submit(
+        self,
+        figures: Mapping[str, go.Figure],
+        on_chart: Callable[[str], None] | None = None,
+    ) -> ChartJob:
+        """Start drawing `figures` (SVG text per name) and return at once; `on_chart(name)`
+        is called as each is done. Raises `ChartsUnavailable` when there is no browser."""
+        with self._lock:
+            if not self.running:
+                self._start()
+            assert self._loop is not None
+            future = asyncio.run_coroutine_threadsafe(self._draw(figures, on_chart), self._loop)
+            return ChartJob(self, future, timeout=CHART_TIMEOUT * max(1, len(figures)))
+
     def render(
         self,
         figures: Mapping[str, go.Figure],
         on_chart: Callable[[str], None] | None = None,
     ) -> dict[str, str]:
-        """SVG text per name of `figures`; `on_chart(name)` is called as each is done."""
-        if not figures:
-            return {}
-        with self._lock:
-            if not self.running:
-                self._start()
-            assert self._loop is not None
-            job = asyncio.run_coroutine_threadsafe(self._draw(figures, on_chart), self._loop)
-            try:
-                return job.result(timeout=CHART_TIMEOUT * len(figures))
-            except (Exception, FutureTimeout) as error:
-                job.cancel()
-                self._stop()
-                raise ChartsUnavailable(f"drawing the charts failed: {error}") from error
+        """SVG text per name of `figures`, drawn now."""
+        return self.submit(figures, on_chart).result()
 
     def stop(self) -> None:
         with self._lock:
@@ -152,6 +155,21 @@ class ChartRenderer:
         return dict(drawn)
 
 
+class ChartJob:
+    """Charts being drawn; `result()` waits for them."""
+
+    def __init__(self, renderer: ChartRenderer, future: Future, timeout: float) -> None:
+        self._renderer, self._future, self._timeout = renderer, future, timeout
+
+    def result(self) -> dict[str, str]:
+        try:
+            return self._future.result(timeout=self._timeout)
+        except (Exception, FutureTimeout) as error:
+            self._future.cancel()
+            self._renderer.stop()  # the next report starts a fresh browser
+            raise ChartsUnavailable(f"drawing the charts failed: {error}") from error
+
+
 renderer = ChartRenderer()
 atexit.register(renderer.stop)
 
@@ -161,3 +179,10 @@ def render_svgs(
 ) -> dict[str, str]:
     """SVG text of each figure, drawn by the process's shared renderer."""
     return renderer.render(figures, on_chart)
+
+
+def start_svgs(
+    figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None = None
+) -> ChartJob:
+    """Start drawing the figures with the shared renderer; the job's result is the SVGs."""
+    return renderer.submit(figures, on_chart)

@@ -11,7 +11,6 @@ charts would be. WeasyPrint loads nothing but our static files and data: URLs
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import hashlib
 import json
@@ -30,7 +29,7 @@ from questionnaires.models import Dimension
 from reports import chart_images
 from reports.presentation import profile_context
 from reports.profile import Profile, StageText, build_profile
-from reports.url_fetcher import BASE_URL, StaticOnlyURLFetcher
+from reports.url_fetcher import BASE_URL, CHART_URL, StaticOnlyURLFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +122,13 @@ def _item_order(item) -> tuple[int, str]:
 
 @dataclass
 class ChartSet:
-    """The figures of one report, drawn together once the whole report is known."""
+    """The figures of one report. They are drawn (in Chromium) while WeasyPrint reads the
+    HTML; WeasyPrint fetches each chart's SVG through `svg`, which waits for the drawing."""
 
     figures: dict[str, go.Figure] = field(default_factory=dict)
-    svgs: dict[str, str] = field(default_factory=dict)
     failure: str = ""
+    _job: chart_images.ChartJob | None = None
+    _svgs: dict[str, str] | None = None
 
     def add(self, name: str, figure: go.Figure) -> Chart:
         self.figures[name] = figure
@@ -136,7 +137,11 @@ class ChartSet:
     def discard(self, chart: Chart) -> None:
         self.figures.pop(chart.name, None)
 
-    def draw(self, progress: Callable[[int], None]) -> None:
+    @property
+    def drawing(self) -> bool:
+        return self._job is not None
+
+    def start(self, progress: Callable[[int], None]) -> None:
         drawn = 0
 
         def one_more(_name: str) -> None:
@@ -145,10 +150,20 @@ class ChartSet:
             progress(drawn)
 
         try:
-            self.svgs = chart_images.render_svgs(self.figures, one_more)
+            self._job = chart_images.start_svgs(self.figures, one_more)
         except chart_images.ChartsUnavailable as error:
             logger.warning("report without charts: %s", error)
             self.failure = str(error)
+
+    def svg(self, name: str) -> str | None:
+        """The chart's SVG once drawn; None when drawing failed."""
+        if self._svgs is None:
+            try:
+                self._svgs = self._job.result() if self._job else {}
+            except chart_images.ChartsUnavailable as error:
+                logger.warning("report without charts: %s", error)
+                self.failure, self._svgs = str(error), {}
+        return self._svgs.get(name)
 
 
 @dataclass(frozen=True)
@@ -158,11 +173,8 @@ class Chart:
 
     @property
     def src(self) -> str | None:
-        """The chart as a data: URL, None when it could not be drawn."""
-        svg = self.charts.svgs.get(self.name)
-        if svg is None:
-            return None
-        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+        """Where WeasyPrint fetches the chart; None when it is not drawn."""
+        return f"{CHART_URL}{self.name}.svg" if self.charts.drawing else None
 
     @property
     def height_mm(self) -> float:
@@ -191,9 +203,13 @@ def _stage_steps(stages: tuple[StageText, ...], code: str | None) -> dict[str, A
 def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
     profile = report.profile
     context = profile_context(profile, charts.add)
+    # Figures the report leaves to the dashboard: the bars beside a radar, and the change
+    # chart (the report's tables carry the change of every dimension).
     for block in context["frameworks"]:
-        if block.radar is not None:  # the report shows the radar; the bars are the dashboard's
+        if block.radar is not None:
             charts.discard(block.bars)
+    if context["charts"]["change"] is not None:
+        charts.discard(context["charts"]["change"])
     sections = [
         {"block": block, "steps": _stage_steps(profile.stages, block.framework.stage)}
         for block in context["frameworks"]
@@ -222,18 +238,14 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
     }
 
 
-def _html(report: ReportInput, with_charts: bool, progress: Progress) -> tuple[str, int]:
-    """The HTML and the number of progress steps of the whole report."""
-    charts = ChartSet()
+def _html(report: ReportInput, charts: ChartSet, draw: bool, progress: Progress) -> tuple[str, int]:
+    """The HTML and the number of progress steps; with `draw`, the charts are started."""
     context = _context(report, charts)
     steps = len(charts.figures) + 2  # each chart, the layout, the PDF file
-    drawing = _("Drawing the charts")
-    if with_charts:
-        progress(0, steps, drawing)
-        charts.draw(lambda done: progress(done, steps, drawing))
-    else:
-        charts.failure = "off"
-    progress(len(charts.figures), steps, _("Laying out the pages"))
+    if draw:
+        message = _("Drawing the charts and laying out the pages")
+        progress(0, steps, message)
+        charts.start(lambda done: progress(done, steps, message))
     return render_to_string("reports/pdf/report.html", context), steps
 
 
@@ -241,10 +253,10 @@ def _ignore(done: int, steps: int, message: str) -> None:
     pass
 
 
-def render_html(report: ReportInput, *, with_charts: bool = True) -> str:
-    """The report as the HTML that WeasyPrint lays out."""
+def render_html(report: ReportInput) -> str:
+    """The report as HTML, without charts (to read or test; `render_pdf` draws them)."""
     with translation.override(report.language):
-        return _html(report, with_charts, _ignore)[0]
+        return _html(report, ChartSet(failure="off"), False, _ignore)[0]
 
 
 def render_pdf(
@@ -254,8 +266,9 @@ def render_pdf(
     from weasyprint import HTML  # imported late: it loads Pango, which only PDFs need
 
     with translation.override(report.language):
-        html, steps = _html(report, with_charts, progress)
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyURLFetcher())
-        laid_out = document.render()
+        charts = ChartSet() if with_charts else ChartSet(failure="off")
+        html, steps = _html(report, charts, with_charts, progress)
+        fetcher = StaticOnlyURLFetcher(charts=charts.svg)
+        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
         progress(steps - 1, steps, _("Writing the PDF"))
         return laid_out.write_pdf()

@@ -72,13 +72,24 @@ def test_the_report_shows_the_profile_as_formatted_for_its_language(campaign, la
     assert heading in text
 
 
-def test_charts_are_vector_images_of_the_dashboard_figures(campaign):
-    report = pdf.report_input(campaign, "en")
-    html = pdf.render_html(report)
-    images = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+"', html)
+def test_charts_are_vector_images_of_the_dashboard_figures(campaign, monkeypatch):
+    fetchers: list[url_fetcher.StaticOnlyURLFetcher] = []
+    real = url_fetcher.StaticOnlyURLFetcher
+
+    def recording(**kwargs) -> url_fetcher.StaticOnlyURLFetcher:
+        fetchers.append(real(**kwargs))
+        return fetchers[-1]
+
+    monkeypatch.setattr(pdf, "StaticOnlyURLFetcher", recording)
+    data = pdf.render_pdf(pdf.report_input(campaign, "en"))
+    charts = sorted(url for url in fetchers[0].served if url.startswith(url_fetcher.CHART_URL))
     # overall, five radars, keys gate, heatmap, perception gap, agreement
-    assert len(images) == 10
-    assert "Chart not available" not in html
+    names = ["agreement", "gap", "heatmap", "keys", "overall"]
+    names += [f"radar-{f}" for f in ("care", "diamond", "keys", "listening", "shifts")]
+    assert charts == sorted(f"{url_fetcher.CHART_URL}{name}.svg" for name in names)
+    assert fetchers[0].refused == []
+    text, _pages = pdf_text(data)
+    assert "Chart not available" not in text
 
 
 def test_without_a_browser_the_report_keeps_its_tables_and_says_so(campaign, settings):
@@ -108,8 +119,8 @@ def test_comments_are_plain_text_and_nothing_is_fetched(campaign, monkeypatch):
     fetchers: list[url_fetcher.StaticOnlyURLFetcher] = []
     real = url_fetcher.StaticOnlyURLFetcher
 
-    def recording() -> url_fetcher.StaticOnlyURLFetcher:
-        fetchers.append(real())
+    def recording(**kwargs) -> url_fetcher.StaticOnlyURLFetcher:
+        fetchers.append(real(**kwargs))
         return fetchers[-1]
 
     monkeypatch.setattr(pdf, "StaticOnlyURLFetcher", recording)
@@ -128,6 +139,7 @@ def test_comments_are_plain_text_and_nothing_is_fetched(campaign, monkeypatch):
         hostname = file.read().strip()
     assert hostname not in text
     assert len(fetchers) == 1 and fetchers[0].refused == []  # nothing outside was asked for
+    assert all(url.startswith("https://report.invalid/") for url in fetchers[0].served)
 
 
 @pytest.mark.parametrize(
