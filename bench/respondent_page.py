@@ -383,10 +383,11 @@ def run_one(args: argparse.Namespace) -> dict:
         "budget_met": errors == 0 and ratios["page GET+POST"] >= BUDGET_RATIO,
     }
     for name, ratio in ratios.items():
-        cpu_ratio = results["bare GET"]["cpu_ms"] / results[name]["cpu_ms"]
+        cpu_ms = results[name]["cpu_ms"]
+        cpu_ratio = results["bare GET"]["cpu_ms"] / cpu_ms if cpu_ms else 0.0
         print(
             f"{name:<14} {ratio:>7.1%} of the bare-template floor "
-            f"(by gunicorn CPU per request: {cpu_ratio:.1%})"
+            + (f"(by gunicorn CPU per request: {cpu_ratio:.1%})" if cpu_ratio else "")
         )
     print(
         f"budget (page GET+POST >= {BUDGET_RATIO:.0%} of the floor, no errors): "

@@ -77,6 +77,7 @@ class ChartRenderer:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido = None
+        self._opened: Future | None = None
 
     @property
     def running(self) -> bool:
@@ -121,13 +122,13 @@ class ChartRenderer:
         renderer = _warm_kaleido_class(kaleido.Kaleido)(
             n=1, plotlyjs=str(PLOTLY_JS), mathjax=False, path=path, timeout=CHART_TIMEOUT
         )
-        try:
-            asyncio.run_coroutine_threadsafe(renderer.open(), loop).result(START_TIMEOUT)
-        except (Exception, FutureTimeout) as error:
-            loop.call_soon_threadsafe(loop.stop)
-            raise ChartsUnavailable(f"Chromium did not start: {error}") from error
+        # Chromium starts while the caller goes on (WeasyPrint reading the report); the
+        # first drawing waits for it.
+        self._opened = asyncio.run_coroutine_threadsafe(
+            asyncio.wait_for(renderer.open(), START_TIMEOUT), loop
+        )
         self._loop, self._kaleido = loop, renderer
-        logger.info("chart renderer started with %s", path)
+        logger.info("chart renderer starting with %s", path)
 
     def _stop(self) -> None:
         loop, renderer = self._loop, self._kaleido
@@ -143,6 +144,7 @@ class ChartRenderer:
     async def _draw(
         self, figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None
     ) -> dict[str, str]:
+        await asyncio.wrap_future(self._opened)
         async def one(name: str, figure: go.Figure) -> tuple[str, str]:
             layout = figure.layout
             options = {"format": "svg", "width": layout.width, "height": layout.height}
