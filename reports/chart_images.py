@@ -145,6 +145,7 @@ class ChartRenderer:
         self, figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None
     ) -> dict[str, str]:
         await asyncio.wrap_future(self._opened)
+
         async def one(name: str, figure: go.Figure) -> tuple[str, str]:
             layout = figure.layout
             options = {"format": "svg", "width": layout.width, "height": layout.height}
