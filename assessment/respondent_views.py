@@ -109,7 +109,8 @@ def _already_submitted(request: HttpRequest, campaign: Campaign) -> HttpResponse
     posted = request.method == "POST"
     text = _("Your answers were submitted earlier and can no longer be changed.")
     if posted:
-        text = f"{text} {_('Nothing was saved now.')}"
+        nothing_saved = _("Nothing was saved now.")
+        text = f"{text} {nothing_saved}"
     return _message(
         request,
         title=_("You already took part — thank you!"),

@@ -1060,8 +1060,9 @@ def keys_gate(profile: Profile) -> go.Figure | None:
     weakest_code = framework.weakest or (
         min(scored, key=lambda d: d.score).code if scored else None
     )
+    key_names = [_("Key %(n)s") % {"n": i} for i in range(1, len(dims) + 1)]
     labels = _unique_labels(
-        [f"{_esc(_('Key %(n)s') % {'n': i})}<br>{_wrap(d.name, 16)}" for i, d in enumerate(dims, 1)]
+        [f"{_esc(key)}<br>{_wrap(d.name, 16)}" for key, d in zip(key_names, dims, strict=True)]
     )
     data: list[Any] = [
         go.Bar(
