@@ -12,32 +12,30 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 from pypdf import PdfReader
 
-from assessment.models import Response
 from reports import chart_images, pdf, url_fetcher
 from reports.checks import chart_browser_check
 from reports.profile import GroupTooSmall
-from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory
+from tests.factories import CampaignFactory, OrganisationFactory
 from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
 
 
 @pytest.fixture
-def campaign(quick_version, consultant):
-    """A quick scan: Alpha 6 employees, Beta 6 managers, Gamma 2 employees (below k)."""
-    organisation = OrganisationFactory(owner=consultant, name="Rapport & Co")
-    campaign = CampaignFactory(
-        organisation=organisation,
-        questionnaire_version=quick_version,
-        anonymity_threshold=5,
-        slug="report-round",
-        name="Voorjaar 2026",
-    )
-    alpha = TeamFactory(campaign=campaign, name="Alpha", order=1, expected_size=8)
-    beta = TeamFactory(campaign=campaign, name="Beta", order=2, expected_size=8)
-    gamma = TeamFactory(campaign=campaign, name="Gamma", order=3, expected_size=4)
-    add_responses(campaign, 6, team=alpha)
-    add_responses(campaign, 6, team=beta, role=Response.MANAGER, shift=1, comment=EVIL_COMMENT)
-    add_responses(campaign, 2, team=gamma)
-    return campaign
+def campaign(report_campaign):
+    return report_campaign
+
+
+@pytest.fixture
+def fetchers(monkeypatch) -> list[url_fetcher.StaticOnlyURLFetcher]:
+    """The URL fetchers the reports are made with, to see what they served and refused."""
+    made: list[url_fetcher.StaticOnlyURLFetcher] = []
+    real = url_fetcher.StaticOnlyURLFetcher
+
+    def recording(**kwargs) -> url_fetcher.StaticOnlyURLFetcher:
+        made.append(real(**kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(pdf, "StaticOnlyURLFetcher", recording)
+    return made
 
 
 def pdf_text(data: bytes) -> tuple[str, int]:
@@ -73,15 +71,7 @@ def test_the_report_shows_the_profile_as_formatted_for_its_language(campaign, la
     assert heading in text
 
 
-def test_charts_are_vector_images_of_the_dashboard_figures(campaign, monkeypatch):
-    fetchers: list[url_fetcher.StaticOnlyURLFetcher] = []
-    real = url_fetcher.StaticOnlyURLFetcher
-
-    def recording(**kwargs) -> url_fetcher.StaticOnlyURLFetcher:
-        fetchers.append(real(**kwargs))
-        return fetchers[-1]
-
-    monkeypatch.setattr(pdf, "StaticOnlyURLFetcher", recording)
+def test_charts_are_vector_images_of_the_dashboard_figures(campaign, fetchers):
     data = pdf.render_pdf(pdf.report_input(campaign, "en"))
     charts = sorted(url for url in fetchers[0].served if url.startswith(url_fetcher.CHART_URL))
     # overall, five radars, keys gate, heatmap, perception gap, agreement
@@ -116,15 +106,7 @@ def test_check_warns_without_a_browser(settings):
     assert chart_browser_check(None) == []
 
 
-def test_comments_are_plain_text_and_nothing_is_fetched(campaign, monkeypatch):
-    fetchers: list[url_fetcher.StaticOnlyURLFetcher] = []
-    real = url_fetcher.StaticOnlyURLFetcher
-
-    def recording(**kwargs) -> url_fetcher.StaticOnlyURLFetcher:
-        fetchers.append(real(**kwargs))
-        return fetchers[-1]
-
-    monkeypatch.setattr(pdf, "StaticOnlyURLFetcher", recording)
+def test_comments_are_plain_text_and_nothing_is_fetched(campaign, fetchers):
     report = pdf.report_input(campaign, "en")
     assert EVIL_COMMENT in report.profile.comments
     html = pdf.render_html(report)

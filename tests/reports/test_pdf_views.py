@@ -8,28 +8,13 @@ import time
 import pytest
 from django.urls import reverse
 
-from assessment.models import Response
 from reports import pdf, report_jobs
-from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory
 from tests.reports.test_dashboard import add_responses
 
 
 @pytest.fixture
-def campaign(quick_version, consultant):
-    organisation = OrganisationFactory(owner=consultant, name="Download BV")
-    campaign = CampaignFactory(
-        organisation=organisation,
-        questionnaire_version=quick_version,
-        anonymity_threshold=5,
-        slug="download-round",
-    )
-    alpha = TeamFactory(campaign=campaign, name="Alpha", order=1)
-    beta = TeamFactory(campaign=campaign, name="Beta", order=2)
-    gamma = TeamFactory(campaign=campaign, name="Gamma", order=3)
-    add_responses(campaign, 6, team=alpha)
-    add_responses(campaign, 6, team=beta, role=Response.MANAGER, shift=1)
-    add_responses(campaign, 2, team=gamma)
-    return campaign
+def campaign(report_campaign):
+    return report_campaign
 
 
 @pytest.fixture
@@ -72,7 +57,7 @@ def test_progress_page_then_the_pdf_then_the_cache(owner, campaign, monkeypatch)
     ready = owner.get(report_url(campaign, lang="nl"))
     assert ready.status_code == 200
     assert ready["Content-Type"] == "application/pdf"
-    assert 'filename="download-round-nl-report.pdf"' in ready["Content-Disposition"]
+    assert 'filename="report-round-nl-report.pdf"' in ready["Content-Disposition"]
     assert b"".join(ready.streaming_content).startswith(b"%PDF-")
 
     # Cached: served again without making anything.

@@ -1,0 +1,25 @@
+import pytest
+
+from assessment.models import Response
+from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory
+from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
+
+
+@pytest.fixture
+def report_campaign(quick_version, consultant):
+    """A quick scan (k = 5) of consultant's "Rapport & Co": Alpha 6 employees, Beta 6
+    managers (one comment each, an attempt at markup), Gamma 2 employees (below k)."""
+    campaign = CampaignFactory(
+        organisation=OrganisationFactory(owner=consultant, name="Rapport & Co"),
+        questionnaire_version=quick_version,
+        anonymity_threshold=5,
+        slug="report-round",
+        name="Voorjaar 2026",
+    )
+    alpha = TeamFactory(campaign=campaign, name="Alpha", order=1, expected_size=8)
+    beta = TeamFactory(campaign=campaign, name="Beta", order=2, expected_size=8)
+    gamma = TeamFactory(campaign=campaign, name="Gamma", order=3, expected_size=4)
+    add_responses(campaign, 6, team=alpha)
+    add_responses(campaign, 6, team=beta, role=Response.MANAGER, shift=1, comment=EVIL_COMMENT)
+    add_responses(campaign, 2, team=gamma)
+    return campaign
