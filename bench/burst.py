@@ -651,8 +651,8 @@ def run_one(args: argparse.Namespace) -> dict:
     return summary
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    """--db, --database-url and --pg-server, shared by the benches that use gunicorn."""
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--database-url", help="PostgreSQL database to use (not dropped).")
     parser.add_argument(
@@ -661,6 +661,27 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="PostgreSQL server on which the scratch database is created and dropped "
         f"(a URL of an existing database there; default {DEFAULT_PG_SERVER}).",
     )
+
+
+def run_per_database(script: str, argv: list[str] | None) -> list[dict]:
+    """Run `script` once with --db sqlite and once with --db postgres (Django is set up
+    once per process) and return the summary each printed as its last "JSON " line."""
+    summaries = []
+    for kind in ("sqlite", "postgres"):
+        child_args = [*(argv if argv is not None else sys.argv[1:]), "--db", kind]
+        process = subprocess.run(
+            [sys.executable, script, *child_args], capture_output=True, text=True, check=False
+        )
+        sys.stdout.write(process.stdout)
+        sys.stderr.write(process.stderr[-3000:])
+        lines = [line for line in process.stdout.splitlines() if line.startswith("JSON ")]
+        summaries.append(json.loads(lines[-1][5:]) if lines else {"database": kind})
+    return summaries
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_database_arguments(parser)
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument(
         "--think",
@@ -698,18 +719,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.db != "both":
         return 0 if passed(run_one(args), args) else 1
-    # Django is set up once per process: one child process per database.
-    summaries = []
-    for kind in ("sqlite", "postgres"):
-        child_args = list(argv if argv is not None else sys.argv[1:])
-        child_args += ["--db", kind]
-        process = subprocess.run(
-            [sys.executable, __file__, *child_args], capture_output=True, text=True, check=False
-        )
-        sys.stdout.write(process.stdout)
-        sys.stderr.write(process.stderr[-3000:])
-        lines = [line for line in process.stdout.splitlines() if line.startswith("JSON ")]
-        summaries.append(json.loads(lines[-1][5:]) if lines else {"database": kind})
+    summaries = run_per_database(__file__, argv)
     print("\n== summary ==")
     for s in summaries:
         print(

@@ -399,13 +399,7 @@ def run_one(args: argparse.Namespace) -> dict:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--database-url", help="PostgreSQL database to use (not dropped).")
-    parser.add_argument(
-        "--pg-server",
-        default=burst.DEFAULT_PG_SERVER,
-        help="PostgreSQL server on which the scratch database is created and dropped.",
-    )
+    burst.add_database_arguments(parser)
     parser.add_argument("--duration", type=float, default=10.0, help="Seconds per scenario.")
     parser.add_argument(
         "--rounds",
@@ -427,16 +421,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.db != "both":
         return 0 if run_one(args)["budget_met"] else 1
-    summaries = []
-    for kind in ("sqlite", "postgres"):
-        child_args = [*(argv if argv is not None else sys.argv[1:]), "--db", kind]
-        process = subprocess.run(
-            [sys.executable, __file__, *child_args], capture_output=True, text=True, check=False
-        )
-        sys.stdout.write(process.stdout)
-        sys.stderr.write(process.stderr[-3000:])
-        lines = [line for line in process.stdout.splitlines() if line.startswith("JSON ")]
-        summaries.append(json.loads(lines[-1][5:]) if lines else {"database": kind})
+    summaries = burst.run_per_database(__file__, argv)
     print("\n== summary ==")
     for s in summaries:
         ratios = s.get("ratios", {})

@@ -1,10 +1,10 @@
 """Static SVG images of the Plotly figures for the PDF, drawn by kaleido in a system Chromium.
 
 Starting Chromium costs seconds, drawing one chart a fraction of one, so one renderer
-(one Chromium with a few tabs, on its own event-loop thread) is started on first use and
+(one Chromium with one tab, on its own event-loop thread) is started on first use and
 reused for every chart of every report in the process. It loads plotly.js from the plotly
 package on disk and MathJax not at all, so drawing a chart fetches nothing from the
-network. Without a browser `render_svgs` raises `ChartsUnavailable`; the report then
+network. Without a browser `start_svgs` raises `ChartsUnavailable`; the report then
 shows its tables with a note instead of the charts.
 """
 
@@ -97,14 +97,6 @@ class ChartRenderer:
             future = asyncio.run_coroutine_threadsafe(self._draw(figures, on_chart), self._loop)
             return ChartJob(self, future, timeout=CHART_TIMEOUT * max(1, len(figures)))
 
-    def render(
-        self,
-        figures: Mapping[str, go.Figure],
-        on_chart: Callable[[str], None] | None = None,
-    ) -> dict[str, str]:
-        """SVG text per name of `figures`, drawn now."""
-        return self.submit(figures, on_chart).result()
-
     def stop(self) -> None:
         with self._lock:
             self._stop()
@@ -175,13 +167,6 @@ class ChartJob:
 
 renderer = ChartRenderer()
 atexit.register(renderer.stop)
-
-
-def render_svgs(
-    figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None = None
-) -> dict[str, str]:
-    """SVG text of each figure, drawn by the process's shared renderer."""
-    return renderer.render(figures, on_chart)
 
 
 def start_svgs(

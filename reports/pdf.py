@@ -234,7 +234,6 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         "weak_agreement": [r for r in context["rows"] if r.dim.agreement_label == "weak"],
         "checklist": report.checklist,
         "chart_set": charts,  # its `failure` is known only once the charts are drawn
-        "base_url": BASE_URL,
     }
 
 

@@ -105,13 +105,6 @@ def start(key: ReportKey, report: ReportInput) -> bool:
     return True
 
 
-def make_now(key: ReportKey, report: ReportInput) -> Path:
-    """Make the report in this thread (when it is not there yet) and return its file."""
-    if not finished(key):
-        _store(key, render_pdf(report))
-    return key.pdf_path
-
-
 def _make(key: ReportKey, report: ReportInput, language: str) -> None:
     with translation.override(language):
         try:
