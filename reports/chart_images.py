@@ -15,14 +15,17 @@ import atexit
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import plotly
 import plotly.graph_objects as go
 from django.conf import settings
+
+from reports.print_svg import presentation_attributes
 
 logger = logging.getLogger(__name__)
 
@@ -83,25 +86,40 @@ class ChartRenderer:
     def running(self) -> bool:
         return self._kaleido is not None
 
+    def open(self) -> None:
+        """Starts Chromium (if it is not running) and returns at once; raises
+        `ChartsUnavailable` when there is no browser."""
+        with self._lock:
+            self._ensure_running()
+
     def submit(
         self,
         figures: Mapping[str, go.Figure],
         on_chart: Callable[[str], None] | None = None,
     ) -> ChartJob:
-        """Start drawing `figures` (SVG text per name) and return at once; `on_chart(name)`
-        is called as each is done. Raises `ChartsUnavailable` when there is no browser."""
+        """Start drawing `figures` (SVG text per name), in their order, and return at once;
+        `on_chart(name)` is called as each is done. Raises `ChartsUnavailable` when there
+        is no browser."""
         with self._lock:
-            if not self.running:
-                self._start()
-            assert self._loop is not None
-            future = asyncio.run_coroutine_threadsafe(self._draw(figures, on_chart), self._loop)
-            return ChartJob(self, future, timeout=CHART_TIMEOUT * max(1, len(figures)))
+            loop = self._ensure_running()
+            futures = {
+                name: asyncio.run_coroutine_threadsafe(self._draw(name, figure, on_chart), loop)
+                for name, figure in figures.items()
+            }
+            deadline = time.monotonic() + CHART_TIMEOUT * max(1, len(figures))
+            return ChartJob(self, futures, deadline)
 
     def stop(self) -> None:
         with self._lock:
             self._stop()
 
     # ------------------------------------------------------------------ internals
+
+    def _ensure_running(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._start()
+        assert self._loop is not None
+        return self._loop
 
     def _start(self) -> None:
         import kaleido  # imported late: it pulls in choreographer, which only this needs
@@ -134,35 +152,30 @@ class ChartRenderer:
         loop.call_soon_threadsafe(loop.stop)
 
     async def _draw(
-        self, figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None
-    ) -> dict[str, str]:
+        self, name: str, figure: go.Figure, on_chart: Callable[[str], None] | None
+    ) -> str:
         await asyncio.wrap_future(self._opened)
-
-        async def one(name: str, figure: go.Figure) -> tuple[str, str]:
-            layout = figure.layout
-            options = {"format": "svg", "width": layout.width, "height": layout.height}
-            svg = await self._kaleido.calc_fig(figure, opts=options)
-            if on_chart is not None:
-                on_chart(name)
-            return name, svg.decode("utf-8")
-
-        drawn = await asyncio.gather(*(one(name, fig) for name, fig in figures.items()))
-        return dict(drawn)
+        options = {"format": "svg", "width": figure.layout.width, "height": figure.layout.height}
+        svg = await self._kaleido.calc_fig(figure, opts=options)
+        if on_chart is not None:
+            on_chart(name)
+        return presentation_attributes(svg.decode("utf-8"))
 
 
 class ChartJob:
-    """Charts being drawn; `result()` waits for them."""
+    """Charts being drawn; `svg(name)` waits for one of them."""
 
-    def __init__(self, renderer: ChartRenderer, future: Future, timeout: float) -> None:
-        self._renderer, self._future, self._timeout = renderer, future, timeout
+    def __init__(self, renderer: ChartRenderer, futures: dict[str, Future], deadline: float):
+        self._renderer, self._futures, self._deadline = renderer, futures, deadline
 
-    def result(self) -> dict[str, str]:
+    def svg(self, name: str) -> str:
         try:
-            return self._future.result(timeout=self._timeout)
-        except (Exception, FutureTimeout) as error:
-            self._future.cancel()
+            return self._futures[name].result(timeout=max(0.0, self._deadline - time.monotonic()))
+        except (Exception, CancelledError) as error:
+            for future in self._futures.values():
+                future.cancel()
             self._renderer.stop()  # the next report starts a fresh browser
-            raise ChartsUnavailable(f"drawing the charts failed: {error}") from error
+            raise ChartsUnavailable(f"drawing the charts failed: {error!r}") from error
 
 
 renderer = ChartRenderer()
@@ -172,5 +185,5 @@ atexit.register(renderer.stop)
 def start_svgs(
     figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None = None
 ) -> ChartJob:
-    """Start drawing the figures with the shared renderer; the job's result is the SVGs."""
+    """Start drawing the figures, in their order, with the shared renderer."""
     return renderer.submit(figures, on_chart)

@@ -4,9 +4,9 @@
 checklist); everything after it (`render_html`, `render_pdf`) works on that plain data
 only, so a report can be made in a background thread. Charts are the Plotly figures of
 `reports.charts` (the same as the dashboard's), drawn as vector SVG by
-`reports.chart_images`; without a browser the report keeps its tables and says where the
-charts would be. WeasyPrint loads nothing but our static files and data: URLs
-(`reports.url_fetcher`).
+`reports.chart_images` and made quick for WeasyPrint to draw by `reports.print_svg`;
+without a browser the report keeps its tables and says where the charts would be.
+WeasyPrint loads nothing but our static files and data: URLs (`reports.url_fetcher`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Campaign
 from questionnaires.models import Dimension
-from reports import chart_images
+from reports import chart_images, print_svg
 from reports.presentation import profile_context
 from reports.profile import Profile, StageText, build_profile
 from reports.url_fetcher import BASE_URL, CHART_URL, StaticOnlyURLFetcher
@@ -120,15 +120,18 @@ def _item_order(item) -> tuple[int, str]:
 # =========================================================================== charts
 
 
+OFF = "off"  # `ChartSet.failure` of a report made without charts
+
+
 @dataclass
 class ChartSet:
     """The figures of one report. They are drawn (in Chromium) while WeasyPrint reads the
-    HTML; WeasyPrint fetches each chart's SVG through `svg`, which waits for the drawing."""
+    HTML, in the order the HTML shows them; WeasyPrint fetches each chart's SVG through
+    `svg`, which waits for that chart only."""
 
     figures: dict[str, go.Figure] = field(default_factory=dict)
     failure: str = ""
     _job: chart_images.ChartJob | None = None
-    _svgs: dict[str, str] | None = None
 
     def add(self, name: str, figure: go.Figure) -> Chart:
         self.figures[name] = figure
@@ -139,9 +142,18 @@ class ChartSet:
 
     @property
     def drawing(self) -> bool:
-        return self._job is not None
+        return not self.failure
 
-    def start(self, progress: Callable[[int], None]) -> None:
+    def open(self) -> None:
+        """Starts the browser before the HTML is written, so that a report made without
+        one says so."""
+        try:
+            chart_images.renderer.open()
+        except chart_images.ChartsUnavailable as error:
+            self._fail(error)
+
+    def start(self, html: str, progress: Callable[[int], None]) -> None:
+        """Starts drawing the charts in the order in which `html` shows them."""
         drawn = 0
 
         def one_more(_name: str) -> None:
@@ -149,21 +161,34 @@ class ChartSet:
             drawn += 1
             progress(drawn)
 
+        def position(name: str) -> int:
+            found = html.find(chart_url(name))
+            return found if found >= 0 else len(html)
+
+        in_order = {name: self.figures[name] for name in sorted(self.figures, key=position)}
         try:
-            self._job = chart_images.start_svgs(self.figures, one_more)
+            self._job = chart_images.start_svgs(in_order, one_more)
         except chart_images.ChartsUnavailable as error:
-            logger.warning("report without charts: %s", error)
-            self.failure = str(error)
+            self._fail(error)
 
     def svg(self, name: str) -> str | None:
         """The chart's SVG once drawn; None when drawing failed."""
-        if self._svgs is None:
-            try:
-                self._svgs = self._job.result() if self._job else {}
-            except chart_images.ChartsUnavailable as error:
-                logger.warning("report without charts: %s", error)
-                self.failure, self._svgs = str(error), {}
-        return self._svgs.get(name)
+        if self._job is None or name not in self.figures:
+            return None
+        try:
+            return self._job.svg(name)
+        except chart_images.ChartsUnavailable as error:
+            self._fail(error)
+            return None
+
+    def _fail(self, error: chart_images.ChartsUnavailable) -> None:
+        logger.warning("report without charts: %s", error)
+        self.failure, self._job = str(error), None
+
+
+def chart_url(name: str) -> str:
+    """Where WeasyPrint fetches a chart of the report."""
+    return f"{CHART_URL}{name}.svg"
 
 
 @dataclass(frozen=True)
@@ -174,7 +199,7 @@ class Chart:
     @property
     def src(self) -> str | None:
         """Where WeasyPrint fetches the chart; None when it is not drawn."""
-        return f"{CHART_URL}{self.name}.svg" if self.charts.drawing else None
+        return chart_url(self.name) if self.charts.drawing else None
 
     @property
     def height_mm(self) -> float:
@@ -237,15 +262,18 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
     }
 
 
-def _html(report: ReportInput, charts: ChartSet, draw: bool, progress: Progress) -> tuple[str, int]:
-    """The HTML and the number of progress steps; with `draw`, the charts are started."""
+def _html(report: ReportInput, charts: ChartSet, progress: Progress) -> tuple[str, int]:
+    """The HTML and the number of progress steps; the charts, if any, are started."""
     context = _context(report, charts)
     steps = len(charts.figures) + 2  # each chart, the layout, the PDF file
-    if draw:
+    if charts.drawing:
+        charts.open()
+    html = render_to_string("reports/pdf/report.html", context)
+    if charts.drawing:
         message = _("Drawing the charts and laying out the pages")
         progress(0, steps, message)
-        charts.start(lambda done: progress(done, steps, message))
-    return render_to_string("reports/pdf/report.html", context), steps
+        charts.start(html, lambda done: progress(done, steps, message))
+    return html, steps
 
 
 def _ignore(done: int, steps: int, message: str) -> None:
@@ -255,7 +283,7 @@ def _ignore(done: int, steps: int, message: str) -> None:
 def render_html(report: ReportInput) -> str:
     """The report as HTML, without charts (to read or test; `render_pdf` draws them)."""
     with translation.override(report.language):
-        return _html(report, ChartSet(failure="off"), False, _ignore)[0]
+        return _html(report, ChartSet(failure=OFF), _ignore)[0]
 
 
 def render_pdf(
@@ -264,9 +292,11 @@ def render_pdf(
     """The report as PDF bytes; `progress(done, steps, message)` follows the work."""
     from weasyprint import HTML  # imported late: it loads Pango, which only PDFs need
 
+    if not print_svg.draw_text_runs_whole():
+        logger.info("this WeasyPrint draws chart text one character at a time (slower)")
     with translation.override(report.language):
-        charts = ChartSet() if with_charts else ChartSet(failure="off")
-        html, steps = _html(report, charts, with_charts, progress)
+        charts = ChartSet() if with_charts else ChartSet(failure=OFF)
+        html, steps = _html(report, charts, progress)
         fetcher = StaticOnlyURLFetcher(charts=charts.svg)
         laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
         progress(steps - 1, steps, _("Writing the PDF"))

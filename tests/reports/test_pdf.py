@@ -210,9 +210,9 @@ def test_a_warm_renderer_draws_each_chart_as_if_fresh():
         go.Scatterpolar(r=[1, 2, 3], theta=["a", "b", "c"], fill="toself"),
         layout={"width": 400, "height": 300, "template": "plotly_dark", "title": "other"},
     )
-    first = chart_images.start_svgs({"bars": bars}).result()["bars"]
-    chart_images.start_svgs({"dark": dark}).result()
-    again = chart_images.start_svgs({"bars": bars}).result()["bars"]
+    first = chart_images.start_svgs({"bars": bars}).svg("bars")
+    chart_images.start_svgs({"dark": dark}).svg("dark")
+    again = chart_images.start_svgs({"bars": bars}).svg("bars")
 
     def without_ids(svg: str) -> str:
         """Canonical XML (attributes in one order) without Plotly's random ids."""
