@@ -4,8 +4,10 @@ Starting Chromium costs seconds, drawing one chart a fraction of one, so one ren
 (one Chromium with one tab, on its own event-loop thread) is started on first use and
 reused for every chart of every report in the process. It loads plotly.js from the plotly
 package on disk and MathJax not at all, so drawing a chart fetches nothing from the
-network. Without a browser `start_svgs` raises `ChartsUnavailable`; the report then
-shows its tables with a note instead of the charts.
+network. Each SVG comes back with its styles as presentation attributes
+(`reports.print_svg`), which WeasyPrint reads far faster. Without a browser `start_svgs`
+raises `ChartsUnavailable`; the report then shows its tables with a note instead of the
+charts.
 """
 
 from __future__ import annotations

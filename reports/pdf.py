@@ -290,14 +290,24 @@ def render_pdf(
     report: ReportInput, *, with_charts: bool = True, progress: Progress = _ignore
 ) -> bytes:
     """The report as PDF bytes; `progress(done, steps, message)` follows the work."""
-    from weasyprint import HTML  # imported late: it loads Pango, which only PDFs need
-
     if not print_svg.draw_text_runs_whole():
         logger.info("this WeasyPrint draws chart text one character at a time (slower)")
     with translation.override(report.language):
         charts = ChartSet() if with_charts else ChartSet(failure=OFF)
-        html, steps = _html(report, charts, progress)
-        fetcher = StaticOnlyURLFetcher(charts=charts.svg)
-        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+        laid_out, steps, with_images = _laid_out(report, charts, progress)
+        if charts.failure and with_images:
+            # The browser failed after the pages were written with the charts in them:
+            # lay them out again with the tables only and the note that says why.
+            laid_out, steps, _images = _laid_out(report, ChartSet(failure=charts.failure), progress)
         progress(steps - 1, steps, _("Writing the PDF"))
         return laid_out.write_pdf()
+
+
+def _laid_out(report: ReportInput, charts: ChartSet, progress: Progress):
+    """WeasyPrint's document, the number of progress steps, and whether it shows charts."""
+    from weasyprint import HTML  # imported late: it loads Pango, which only PDFs need
+
+    html, steps = _html(report, charts, progress)
+    fetcher = StaticOnlyURLFetcher(charts=charts.svg)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    return document, steps, CHART_URL in html

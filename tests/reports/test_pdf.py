@@ -97,6 +97,35 @@ def test_without_a_browser_the_report_keeps_its_tables_and_says_so(campaign, set
     assert "Rapport & Co" in text
 
 
+class FailingDrawing:
+    """A chart job whose browser dies after the pages were written."""
+
+    def svg(self, name: str) -> str:
+        raise chart_images.ChartsUnavailable("drawing the charts failed: the browser closed")
+
+
+def test_a_browser_failing_while_drawing_leaves_the_tables_and_the_note(campaign, monkeypatch):
+    monkeypatch.setattr(chart_images, "start_svgs", lambda figures, on_chart=None: FailingDrawing())
+    data = pdf.render_pdf(pdf.report_input(campaign, "en"))
+    flat = one_line(pdf_text(data)[0])
+    assert "The charts could not be drawn on the server this time" in flat
+    assert "Chart not available" in flat
+    assert "Rapport & Co" in flat
+
+
+def test_charts_are_drawn_in_the_order_the_report_shows_them(campaign, monkeypatch):
+    submitted: list[str] = []
+
+    def record(figures, on_chart=None):
+        submitted.extend(figures)
+        return FailingDrawing()
+
+    monkeypatch.setattr(chart_images, "start_svgs", record)
+    pdf.render_pdf(pdf.report_input(campaign, "en"))
+    radars = [f"radar-{f}" for f in ("diamond", "shifts", "keys", "care", "listening")]
+    assert submitted == ["overall", *radars, "keys", "heatmap", "gap", "agreement"]
+
+
 def test_check_warns_without_a_browser(settings):
     settings.CHROMIUM_PATH = "/nonexistent/chromium"
     warnings = chart_browser_check(None)
