@@ -55,18 +55,17 @@ class WholeRun(str):
         yield str(self)
 
 
-def _placed_as_one_run(node) -> bool:
+def _whole_runs(draw_per_character: Callable) -> Callable:
     from weasyprint.svg.utils import normalize
 
-    if any(len(normalize(node.get(name)).split()) > 1 for name in PER_CHARACTER):
-        return False
-    return not any(node.get(name) not in (None, "", "0", "normal") for name in SPACING)
+    def placed_as_one_run(node) -> bool:
+        if any(len(normalize(node.get(name)).split()) > 1 for name in PER_CHARACTER):
+            return False
+        return not any(node.get(name) not in (None, "", "0", "normal") for name in SPACING)
 
-
-def _whole_runs(draw_per_character: Callable) -> Callable:
     def draw_text(svg, node, font_size) -> None:
         element = node._etree_node
-        if type(element.text) is str and len(element.text) > 1 and _placed_as_one_run(node):
+        if type(element.text) is str and len(element.text) > 1 and placed_as_one_run(node):
             element.text = WholeRun(element.text)
         draw_per_character(svg, node, font_size)
 
