@@ -844,38 +844,28 @@ def perception_gap(profile: Profile) -> go.Figure | None:
         % {"gap": _signed(g.gap)}
         for label, g in zip(labels, gaps, strict=True)
     ]
-    data.append(
-        go.Scatter(
-            x=[g.management for g in gaps],
-            y=labels,
-            mode="markers",
-            marker={
-                "symbol": "diamond",
-                "size": 11,
-                "color": MANAGEMENT_COLOUR,
-                "line": {"color": "#ffffff", "width": 1},
-            },
-            name=_("Management (board and managers)"),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-        )
+    management_legend = _("Management (board and managers)")
+    sides = (
+        ([g.management for g in gaps], "diamond", 11, MANAGEMENT_COLOUR, management_legend),
+        ([g.employees for g in gaps], "circle", 10, EMPLOYEE_COLOUR, employee_name),
     )
-    data.append(
-        go.Scatter(
-            x=[g.employees for g in gaps],
-            y=labels,
-            mode="markers",
-            marker={
-                "symbol": "circle",
-                "size": 10,
-                "color": EMPLOYEE_COLOUR,
-                "line": {"color": "#ffffff", "width": 1},
-            },
-            name=employee_name,
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
+    for scores, symbol, size, colour, name in sides:
+        data.append(
+            go.Scatter(
+                x=scores,
+                y=labels,
+                mode="markers",
+                marker={
+                    "symbol": symbol,
+                    "size": size,
+                    "color": colour,
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                name=name,
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
+            )
         )
-    )
     data.append(
         go.Scatter(
             x=[101.5] * len(gaps),

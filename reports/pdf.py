@@ -303,7 +303,7 @@ def render_pdf(
         return laid_out.write_pdf()
 
 
-def _laid_out(report: ReportInput, charts: ChartSet, progress: Progress):
+def _laid_out(report: ReportInput, charts: ChartSet, progress: Progress) -> tuple[Any, int, bool]:
     """WeasyPrint's document, the number of progress steps, and whether it shows charts."""
     from weasyprint import HTML  # imported late: it loads Pango, which only PDFs need
 

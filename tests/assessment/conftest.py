@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.http import HttpRequest, HttpResponse
@@ -16,17 +15,8 @@ from django.urls import reverse
 from assessment import responding
 from assessment.models import Campaign, Invitation, Response, Team
 from assessment.tokens import digest, new_token
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import CampaignFactory, TeamFactory
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +28,7 @@ def _fresh_page_plans():
 
 
 @pytest.fixture
-def respondent_campaign(quick_version) -> Campaign:
+def campaign(quick_version) -> Campaign:
     """An open quick-scan campaign in English with two teams."""
     campaign = CampaignFactory(questionnaire_version=quick_version, language="en")
     TeamFactory(campaign=campaign, name="Customer service", order=1)
@@ -47,8 +37,16 @@ def respondent_campaign(quick_version) -> Campaign:
 
 
 @pytest.fixture
-def respondent_plan(respondent_campaign) -> responding.PagePlan:
-    return responding.get_page_plan(respondent_campaign.questionnaire_version)
+def plan(campaign) -> responding.PagePlan:
+    return responding.get_page_plan(campaign.questionnaire_version)
+
+
+@pytest.fixture
+def en_client(client, consultant):
+    """The test client, logged in as `consultant`, asking for English pages."""
+    client.force_login(consultant)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 def make_invitation(campaign: Campaign, email: str, team: Team | None = None):
@@ -129,9 +127,9 @@ def write_cookie(client: Client, campaign: Campaign, credentials: responding.Cre
 
 
 @pytest.fixture
-def respondent(respondent_campaign) -> Respondent:
-    """A respondent (with their own test client) of `respondent_campaign`."""
-    return Respondent(respondent_campaign)
+def respondent(campaign) -> Respondent:
+    """A respondent (with their own test client) of `campaign`."""
+    return Respondent(campaign)
 
 
 # --------------------------------------------------------------------------- browser

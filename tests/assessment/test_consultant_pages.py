@@ -21,13 +21,6 @@ from tests.factories import (
 
 
 @pytest.fixture
-def en_client(client, consultant):
-    client.force_login(consultant)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def organisation(consultant) -> Organisation:
     return OrganisationFactory(name="Acme Zorg", owner=consultant)
 

@@ -17,13 +17,6 @@ LINK = re.compile(r"http://testserver/i/([A-Za-z0-9_-]+)/")
 
 
 @pytest.fixture
-def en_client(client, consultant):
-    client.force_login(consultant)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def own_campaign(consultant, banks) -> Campaign:
     organisation = OrganisationFactory(name="Acme Zorg", owner=consultant)
     return CampaignFactory(organisation=organisation, name="Scan 2025", language="en")

@@ -19,16 +19,6 @@ from tests.factories import CampaignFactory, TeamFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def campaign(respondent_campaign):
-    return respondent_campaign
-
-
-@pytest.fixture
-def plan(respondent_plan):
-    return respondent_plan
-
-
 def html(response) -> str:
     return response.content.decode()
 

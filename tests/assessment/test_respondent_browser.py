@@ -17,16 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}
 
 
-@pytest.fixture
-def campaign(respondent_campaign):
-    return respondent_campaign
-
-
-@pytest.fixture
-def plan(respondent_plan):
-    return respondent_plan
-
-
 def value_for(item: responding.PlanItem) -> str:
     """What the respondent picks for an item: a spread of values and some don't-knows."""
     return "dk" if item.number % 6 == 0 else str(item.number % 5 + 1)

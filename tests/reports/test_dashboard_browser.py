@@ -13,26 +13,18 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 DEMO_USER, DEMO_PASSWORD, DEMO_SLUG = "demo", "demo-consultant", "demo-vervolgmeting"
 ALL_CHARTS_READY = """() => {
   const charts = document.querySelectorAll('.chart');
