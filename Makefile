@@ -30,6 +30,7 @@ run: demo
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 pytest: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -2,18 +2,52 @@
 
 Invitation addresses and responses are deliberately kept apart: the invitation admin
 shows no answers, the response admin shows no addresses and no answers, and neither
-shows token digests.
+shows token digests. Changes made here follow the same rules as the consultant's pages
+(assessment/campaigns.py).
 """
 
+from django import forms
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Invitation, Organisation, Response, Team
+from assessment.text import clean_name
+
+from . import campaigns as rules
+from .models import Campaign, Invitation, Organisation, Response, Team, counted_filter
+
+
+class CleanNameForm(forms.ModelForm):
+    def clean_name(self) -> str:
+        name = clean_name(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(self.fields["name"].error_messages["required"], code="required")
+        return name
+
+
+class CampaignAdminForm(CleanNameForm):
+    def clean(self):
+        data = super().clean()
+        campaign = self.instance  # still as stored: the form changes it after clean()
+        if campaign.pk is None:
+            return data
+        for name, check in (
+            ("anonymity_threshold", rules.check_threshold_change),
+            ("status", rules.check_status_change),
+            ("closes_at", rules.check_closing_change),
+        ):
+            if name in data and name not in self.errors:
+                try:
+                    check(campaign, data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return data
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = CleanNameForm
     list_display = ("name", "owner", "campaign_count", "created_at")
     search_fields = ("name", "owner__username")
     autocomplete_fields = ("owner",)
@@ -29,12 +63,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 class TeamInline(admin.TabularInline):
     model = Team
+    form = CleanNameForm
     fields = ("order", "name", "expected_size")
     extra = 0
 
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignAdminForm
     list_display = (
         "name",
         "organisation",
@@ -55,6 +91,7 @@ class CampaignAdmin(admin.ModelAdmin):
         ("organisation", "name", "slug"),
         ("questionnaire_version", "status", "language"),
         ("opens_at", "closes_at", "anonymity_threshold"),
+        "results_during_fieldwork",
         ("created_by", "created_at"),
     )
 
@@ -62,7 +99,7 @@ class CampaignAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(_submitted=Count("responses", filter=Q(responses__status="submitted")))
+            .annotate(_submitted=Count("responses", filter=counted_filter("responses__")))
         )
 
     @admin.display(description=_("submitted"), ordering="_submitted")
@@ -87,8 +124,8 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ("completed", "campaign__organisation")
     search_fields = ("email", "campaign__name")
     list_select_related = ("campaign__organisation", "team")
-    fields = ("campaign", "email", "team", "sent_at", "reminded_at", "completed")
-    readonly_fields = ("campaign", "email", "team", "sent_at", "reminded_at", "completed")
+    fields = ("campaign", "email", "team", "sent_at", "reminded_at", "started", "completed")
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False  # invitations are sent from the campaign page (they need a token)
@@ -98,14 +135,24 @@ class InvitationAdmin(admin.ModelAdmin):
 class ResponseAdmin(admin.ModelAdmin):
     """Read-only: which campaign, team and role, and when. Never answers, never addresses."""
 
-    list_display = ("pk", "campaign", "team", "role", "status", "language", "submitted_at")
-    list_filter = ("status", "role", "campaign__organisation", "campaign")
+    list_display = (
+        "pk",
+        "campaign",
+        "team",
+        "role",
+        "status",
+        "is_test",
+        "language",
+        "submitted_at",
+    )
+    list_filter = ("status", "is_test", "role", "campaign__organisation", "campaign")
     list_select_related = ("campaign__organisation", "team")
     fields = (
         "campaign",
         "team",
         "role",
         "status",
+        "is_test",
         "language",
         "respondent_ref",
         "started_at",

@@ -11,11 +11,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -30,10 +32,13 @@ from .models import (
     Organisation,
     Response,
     Team,
+    counted_filter,
+    max_length,
 )
+from .text import clean_name
 
-TEAM_NAME_MAX_LENGTH = Team._meta.get_field("name").max_length
-SLUG_MAX_LENGTH = Campaign._meta.get_field("slug").max_length
+TEAM_NAME_MAX_LENGTH = max_length(Team, "name")
+SLUG_MAX_LENGTH = max_length(Campaign, "slug")
 _SIZE_SUFFIX = re.compile(r"^(?P<name>.*?)\s*[,;]\s*(?P<size>\d+)\s*$")
 
 
@@ -42,17 +47,17 @@ _SIZE_SUFFIX = re.compile(r"^(?P<name>.*?)\s*[,;]\s*(?P<size>\d+)\s*$")
 
 def shared_path(campaign: Campaign) -> str:
     """The campaign's shared respondent link (anyone with it can answer)."""
-    return f"/s/{campaign.token}/"
+    return reverse("respondent:campaign", args=[campaign.token])
 
 
 def team_path(team: Team) -> str:
     """A team's respondent link: answers are filed under that team."""
-    return f"/t/{team.token}/"
+    return reverse("respondent:team", args=[team.token])
 
 
 def invitation_path(token: str) -> str:
     """A personal invitation link; only the digest of `token` is stored."""
-    return f"/i/{token}/"
+    return reverse("respondent:invitation", args=[token])
 
 
 def absolute(base_url: str, path: str) -> str:
@@ -62,10 +67,16 @@ def absolute(base_url: str, path: str) -> str:
 # --------------------------------------------------------------------------- organisations
 
 
+# Test responses (made while a consultant was logged in) are counted apart, never as
+# responses: they are try-outs, not results.
+TESTS = Q(responses__is_test=True)
+
+
 def organisations_overview(user) -> QuerySet[Organisation]:
-    """The user's organisations with their campaigns and submitted counts (3 queries)."""
+    """The user's organisations with their campaigns, submitted and test counts (3 queries)."""
     campaigns = (
         Campaign.objects.with_counts()
+        .annotate(test_count=Count("responses", filter=TESTS))
         .select_related("questionnaire_version__questionnaire")
         .order_by("-created_at")
     )
@@ -78,15 +89,16 @@ def organisations_overview(user) -> QuerySet[Organisation]:
 
 
 def organisation_campaigns(organisation: Organisation) -> QuerySet[Campaign]:
-    """An organisation's campaigns with submitted / in-progress counts and team counts."""
+    """An organisation's campaigns with submitted / in-progress / test counts and team counts."""
     return (
         organisation.campaigns.annotate(
-            submitted_count=Count(
-                "responses", filter=Q(responses__status=Response.SUBMITTED), distinct=True
-            ),
+            submitted_count=Count("responses", filter=counted_filter("responses__"), distinct=True),
             in_progress_count=Count(
-                "responses", filter=Q(responses__status=Response.IN_PROGRESS), distinct=True
+                "responses",
+                filter=Q(responses__status=Response.IN_PROGRESS, responses__is_test=False),
+                distinct=True,
             ),
+            test_count=Count("responses", filter=TESTS, distinct=True),
             team_count=Count("teams", distinct=True),
         )
         .select_related("questionnaire_version__questionnaire")
@@ -94,8 +106,9 @@ def organisation_campaigns(organisation: Organisation) -> QuerySet[Campaign]:
     )
 
 
-def create_organisation(name: str, owner) -> Organisation:
-    name = name.strip()
+@transaction.atomic
+def create_organisation(*, name: str, owner) -> Organisation:
+    name = clean_name(name)
     if not name:
         raise ValidationError(_("An organisation needs a name."))
     return Organisation.objects.create(name=name, owner=owner)
@@ -151,7 +164,7 @@ def parse_teams(text: str) -> list[TeamSpec]:
     errors: list[str] = []
     seen: set[str] = set()
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+        line = clean_name(raw)
         if not line:
             continue
         match = _SIZE_SUFFIX.match(line)
@@ -277,6 +290,55 @@ def can_change_questionnaire(campaign: Campaign) -> bool:
     return not has_responses(campaign)
 
 
+def check_threshold_change(stored: Campaign, threshold: int) -> None:
+    """k may be raised at any time, but never lowered once anyone has answered (in
+    progress or submitted): they answered under the promise of the stored k."""
+    validate_threshold(threshold)
+    if threshold < stored.anonymity_threshold and has_responses(stored):
+        raise ValidationError(
+            _(
+                "People have already answered under the promise that groups smaller than "
+                "%(k)d are never shown, so the anonymity threshold can be raised but not "
+                "lowered below %(k)d."
+            )
+            % {"k": stored.anonymity_threshold}
+        )
+
+
+def results_are_final(campaign: Campaign, now: dt.datetime | None = None) -> bool:
+    """Fieldwork has ended with (counted) submitted responses: the dashboard has shown
+    results as final. New answers after that would change them, and the difference
+    between the two "final" views would tell what the late respondents answered."""
+    return (
+        campaign.pk is not None
+        and campaign.fieldwork_ended(now)
+        and campaign.responses.counted().exists()
+    )
+
+
+def final_results_message() -> str:
+    return _(
+        "The results of this campaign are final: it cannot be reopened or close later, "
+        "because new answers would change results that were shown as final. Start a new "
+        "round instead."
+    )
+
+
+def check_status_change(stored: Campaign, status: str) -> None:
+    """Once results are final the campaign stays closed (also not back to a draft)."""
+    if status not in (stored.status, Campaign.CLOSED) and results_are_final(stored):
+        raise ValidationError(final_results_message())
+
+
+def check_closing_change(stored: Campaign, closes_at: dt.datetime | None) -> None:
+    """Once results are final the closing moment may move earlier, never later."""
+    if closes_at == stored.closes_at or not results_are_final(stored):
+        return
+    if closes_at is None or (stored.closes_at is not None and closes_at > stored.closes_at):
+        raise ValidationError(final_results_message())
+
+
+@transaction.atomic
 def create_campaign(
     *,
     organisation: Organisation,
@@ -286,32 +348,72 @@ def create_campaign(
     slug: str = "",
     anonymity_threshold: int = DEFAULT_ANONYMITY_THRESHOLD,
     language: str = "nl",
+    results_during_fieldwork: str = Campaign.RESULTS_IN_STEPS,
     opens_at: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
     status: str = Campaign.DRAFT,
     created_by=None,
 ) -> Campaign:
     """Create a campaign on the questionnaire's LATEST version, with its teams."""
+    name = clean_name(name)
+    if not name:
+        raise ValidationError(_("A campaign needs a name."))
     validate_threshold(anonymity_threshold)
     slug = slug or unique_slug(name)
     if slug_is_taken(slug):
         raise ValidationError(_("The slug “%(slug)s” is already in use.") % {"slug": slug})
-    version = latest_version(questionnaire)
-    with transaction.atomic():
-        campaign = Campaign.objects.create(
-            organisation=organisation,
-            name=name,
-            slug=slug,
-            questionnaire_version=version,
-            anonymity_threshold=anonymity_threshold,
-            language=language,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            status=status,
-            created_by=created_by,
-        )
-        sync_teams(campaign, teams)
+    campaign = Campaign.objects.create(
+        organisation=organisation,
+        name=name,
+        slug=slug,
+        questionnaire_version=latest_version(questionnaire),
+        anonymity_threshold=anonymity_threshold,
+        language=language,
+        results_during_fieldwork=results_during_fieldwork,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        status=status,
+        created_by=created_by,
+    )
+    sync_teams(campaign, teams)
     return campaign
+
+
+@transaction.atomic
+def update_campaign(
+    *,
+    campaign: Campaign,
+    name: str,
+    slug: str,
+    questionnaire: Questionnaire,
+    anonymity_threshold: int,
+    language: str,
+    results_during_fieldwork: str,
+    opens_at: dt.datetime | None,
+    closes_at: dt.datetime | None,
+    teams: Iterable[TeamSpec],
+) -> Campaign:
+    """Save a consultant's changes to a campaign, or refuse them all (ValidationError).
+
+    The rules are checked against the stored row (locked), not against `campaign`, which
+    a bound form may already have changed.
+    """
+    stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    name = clean_name(name)
+    if not name:
+        raise ValidationError(_("A campaign needs a name."))
+    if slug_is_taken(slug, exclude_pk=stored.pk):
+        raise ValidationError(_("The slug “%(slug)s” is already in use.") % {"slug": slug})
+    check_threshold_change(stored, anonymity_threshold)
+    check_closing_change(stored, closes_at)
+    change_questionnaire(stored, questionnaire)
+    stored.name, stored.slug, stored.language = name, slug, language
+    stored.anonymity_threshold = anonymity_threshold
+    stored.results_during_fieldwork = results_during_fieldwork
+    stored.opens_at, stored.closes_at = opens_at, closes_at
+    stored.save()
+    sync_teams(stored, teams)
+    return stored
 
 
 def change_questionnaire(campaign: Campaign, questionnaire: Questionnaire) -> None:
@@ -328,26 +430,43 @@ def change_questionnaire(campaign: Campaign, questionnaire: Questionnaire) -> No
     campaign.questionnaire_version = latest_version(questionnaire)
 
 
-def open_campaign(campaign: Campaign) -> None:
+@transaction.atomic
+def open_campaign(*, campaign: Campaign) -> None:
+    """Open (or reopen) a campaign; refused once its results are final."""
+    stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_status_change(stored, Campaign.OPEN)
+    Campaign.objects.filter(pk=stored.pk).update(status=Campaign.OPEN)
     campaign.status = Campaign.OPEN
-    campaign.save(update_fields=["status"])
 
 
-def close_campaign(campaign: Campaign) -> None:
+@transaction.atomic
+def close_campaign(*, campaign: Campaign) -> None:
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.CLOSED)
     campaign.status = Campaign.CLOSED
-    campaign.save(update_fields=["status"])
 
 
 # Dates: the consultant picks days; a campaign opens at the start of its first day and
 # closes at the end of its last day (local time).
 
 
+@overload
+def start_of_day(day: dt.date) -> dt.datetime: ...
+@overload
+def start_of_day(day: None) -> None: ...
+@overload
+def start_of_day(day: dt.date | None) -> dt.datetime | None: ...
 def start_of_day(day: dt.date | None) -> dt.datetime | None:
     if day is None:
         return None
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+@overload
+def end_of_day(day: dt.date) -> dt.datetime: ...
+@overload
+def end_of_day(day: None) -> None: ...
+@overload
+def end_of_day(day: dt.date | None) -> dt.datetime | None: ...
 def end_of_day(day: dt.date | None) -> dt.datetime | None:
     """The first moment after `day` (a campaign is open up to, not including, this)."""
     if day is None:
@@ -394,6 +513,7 @@ class TeamProgress:
 class CampaignProgress:
     submitted: int = 0
     in_progress: int = 0
+    test: int = 0  # test responses, submitted or not: counted apart, never in the rates
     teams: list[TeamProgress] = field(default_factory=list)
     without_team: TeamProgress | None = None
     measured_at: dt.datetime = field(default_factory=timezone.now)
@@ -405,9 +525,10 @@ class CampaignProgress:
     @property
     def expected(self) -> int | None:
         """The sum of the team sizes, if every team has a size."""
-        if not self.teams or any(not team.size for team in self.teams):
+        sizes = [team.size for team in self.teams if team.size]
+        if not sizes or len(sizes) < len(self.teams):
             return None
-        return sum(team.size for team in self.teams)
+        return sum(sizes)
 
     @property
     def rate(self) -> float | None:
@@ -433,13 +554,17 @@ def campaign_progress(campaign: Campaign, teams: Iterable[Team] | None = None) -
         by_team[team.pk] = row
     counts = (
         Response.objects.filter(campaign=campaign)
-        .values_list("team_id", "status")
+        .values_list("team_id", "status", "is_test")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for team_id, status, n in counts:
-        row = by_team.get(team_id)
-        if row is None:
+    for team_id, status, is_test, n in counts:
+        if is_test:
+            progress.test += n
+            continue
+        if team_id in by_team:
+            row = by_team[team_id]
+        else:
             if progress.without_team is None:
                 progress.without_team = TeamProgress(name=_("No team chosen"), size=None)
             row = progress.without_team

@@ -30,11 +30,12 @@ def delete_campaign_responses(campaign: Campaign, user) -> AuditEntry:
 @transaction.atomic
 def delete_organisation(organisation: Organisation, user) -> AuditEntry:
     """Remove an organisation with all its campaigns, teams, invitations and responses."""
+    name = organisation.name
     campaigns = list(organisation.campaigns.values_list("slug", flat=True))
     details = {
-        "organisation": organisation.name,
+        "organisation": name,
         "campaigns": campaigns,
         "responses": Response.objects.filter(campaign__organisation=organisation).count(),
     }
     organisation.delete()
-    return _audit(user, AuditEntry.DELETE_ORGANISATION, details["organisation"], details)
+    return _audit(user, AuditEntry.DELETE_ORGANISATION, name, details)

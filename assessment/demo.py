@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -28,11 +30,14 @@ from . import campaigns as rules
 from .models import Answer, Campaign, Comment, Organisation, Response, Team
 from .tokens import digest, new_token
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 SEED = 2024
 DEMO_USERNAME, DEMO_PASSWORD = "demo", "demo-consultant"
-ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin-demo"  # noqa: S105 - printed demo login
+ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin-demo"
 DEMO_ORGANISATION = "Demo Organisatie BV"
-CURRENT_SLUG, PREVIOUS_SLUG = "demo-vervolgmeting", "demo-nulmeting"
+CURRENT_SLUG, PREVIOUS_SLUG, LIVE_SLUG = "demo-vervolgmeting", "demo-nulmeting", "demo-pulsmeting"
 QUESTIONNAIRE = "full"
 
 ROLE_OFFSET = {Response.BOARD: 0.9, Response.MANAGER: 0.75, Response.EMPLOYEE: 0.0}
@@ -65,12 +70,13 @@ class TeamPlan:
     level: float  # employees' typical keyed answer in the current round
     current: tuple[int, int, int]  # board, managers, employees
     previous: tuple[int, int, int]
+    live: tuple[int, int, int]  # the open pulse round, still in fieldwork
 
 
 TEAMS = (
-    TeamPlan("Klantenservice", 22, 3.45, current=(2, 3, 11), previous=(2, 3, 7)),
-    TeamPlan("Sales", 14, 3.0, current=(1, 2, 8), previous=(1, 2, 5)),
-    TeamPlan("Operations", 20, 2.65, current=(2, 3, 8), previous=(2, 2, 6)),
+    TeamPlan("Klantenservice", 22, 3.45, current=(2, 3, 11), previous=(2, 3, 7), live=(0, 1, 2)),
+    TeamPlan("Sales", 14, 3.0, current=(1, 2, 8), previous=(1, 2, 5), live=(0, 0, 2)),
+    TeamPlan("Operations", 20, 2.65, current=(2, 3, 8), previous=(2, 2, 6), live=(0, 1, 1)),
 )
 IN_PROGRESS = (
     ("Klantenservice", Response.EMPLOYEE),
@@ -137,11 +143,27 @@ COMMENTS = (
 )
 
 
+class RefusedInProduction(Exception):
+    """The demo logins have published passwords: never in a production database."""
+
+
+def check_not_production() -> None:
+    if settings.PRODUCTION:
+        raise RefusedInProduction(
+            "Refusing to create demo data: this is a production installation "
+            "(DJANGO_ENV=production). The demo logins have published passwords "
+            f"({DEMO_USERNAME}/{DEMO_PASSWORD}, {ADMIN_USERNAME}/{ADMIN_PASSWORD}); create "
+            "real accounts with `python manage.py createsuperuser` instead. Nothing was "
+            "created."
+        )
+
+
 @dataclass
 class DemoResult:
     organisation: Organisation
-    current: Campaign
-    previous: Campaign | None
+    current: Campaign | None  # the round that has just closed: final results
+    previous: Campaign | None  # last year's round, for the trend
+    live: Campaign | None  # an open pulse round: links to try, interim results
     created: bool
     users: dict[str, bool] = field(default_factory=dict)  # username -> newly created
 
@@ -150,14 +172,17 @@ def find_demo() -> Organisation | None:
     return Organisation.objects.filter(name=DEMO_ORGANISATION).order_by("pk").first()
 
 
-def demo_campaigns(organisation: Organisation) -> tuple[Campaign | None, Campaign | None]:
-    """(current, previous) of the demo organisation."""
-    current = organisation.campaigns.filter(status=Campaign.OPEN).order_by("-created_at").first()
-    previous = organisation.campaigns.filter(status=Campaign.CLOSED).order_by("-created_at").first()
-    return current or organisation.campaigns.order_by("-created_at").first(), previous
+def demo_campaigns(
+    organisation: Organisation,
+) -> tuple[Campaign | None, Campaign | None, Campaign | None]:
+    """(current, previous, live) of the demo organisation: the two closed rounds, newest
+    first, and the open one."""
+    closed = list(organisation.campaigns.filter(status=Campaign.CLOSED).order_by("-created_at"))
+    live = organisation.campaigns.filter(status=Campaign.OPEN).order_by("-created_at").first()
+    return (closed[0] if closed else None, closed[1] if len(closed) > 1 else None, live)
 
 
-def ensure_user(username: str, password: str, *, superuser: bool = False) -> tuple[object, bool]:
+def ensure_user(username: str, password: str, *, superuser: bool = False) -> tuple[User, bool]:
     """Create the user with this password, or leave an existing user untouched."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
@@ -205,7 +230,7 @@ class Generator:
         """One respondent's answers: (item, raw value or None for don't know)."""
         rng = self.rng
         person = level + ROLE_OFFSET[role] + rng.gauss(0, 0.35)
-        result = []
+        result: list[tuple[Item, int | None]] = []
         for item in self.items:
             if share < 1.0 and rng.random() > share:
                 continue
@@ -236,7 +261,7 @@ def populate(
     campaign: Campaign,
     generator: Generator,
     *,
-    round_name: str,
+    round_name: Literal["current", "previous", "live"],
     shift: float,
     window: tuple[dt.datetime, dt.datetime],
     in_progress: tuple[tuple[str, str], ...] = (),
@@ -249,7 +274,7 @@ def populate(
     span = (end - start).total_seconds()
     planned: list[tuple[Response, list[tuple[Item, int | None]], dt.datetime]] = []
     for plan in TEAMS:
-        counts = plan.current if round_name == "current" else plan.previous
+        counts: tuple[int, int, int] = getattr(plan, round_name)
         for role in _roles(*counts, rng):
             submitted_at = start + dt.timedelta(seconds=rng.uniform(0.05, 0.95) * span)
             response = Response(
@@ -309,14 +334,18 @@ def populate(
 
 @transaction.atomic
 def create_demo(now: dt.datetime | None = None) -> DemoResult:
-    """Create everything, or return what exists (idempotent on the organisation's name)."""
+    """Create everything, or return what exists (idempotent on the organisation's name).
+
+    Raises RefusedInProduction, creating nothing, in production.
+    """
+    check_not_production()
     consultant, consultant_new = ensure_user(DEMO_USERNAME, DEMO_PASSWORD)
     _, admin_new = ensure_user(ADMIN_USERNAME, ADMIN_PASSWORD, superuser=True)
     users = {DEMO_USERNAME: consultant_new, ADMIN_USERNAME: admin_new}
     existing = find_demo()
     if existing is not None:
-        current, previous = demo_campaigns(existing)
-        return DemoResult(existing, current, previous, created=False, users=users)
+        current, previous, live = demo_campaigns(existing)
+        return DemoResult(existing, current, previous, live, created=False, users=users)
 
     now = now or timezone.now()
     rng = random.Random(SEED)
@@ -349,16 +378,18 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
         window=(previous_start, previous_end),
         comments=COMMENTS[5:8],
     )
-    current_start = rules.start_of_day(today - dt.timedelta(days=9))
+    # This year's round closed yesterday: its results are final, ready for the workshop.
+    current_start = rules.start_of_day(today - dt.timedelta(days=23))
+    current_end = rules.end_of_day(today - dt.timedelta(days=1))
     current = rules.create_campaign(
         organisation=organisation,
         name=f"Vervolgmeting {today.year}",
         slug=rules.unique_slug(CURRENT_SLUG),
         questionnaire=questionnaire,
         teams=team_specs,
-        status=Campaign.OPEN,
+        status=Campaign.CLOSED,
         opens_at=current_start,
-        closes_at=rules.end_of_day(today + dt.timedelta(days=14)),
+        closes_at=current_end,
         created_by=consultant,
     )
     populate(
@@ -366,14 +397,33 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
         generator,
         round_name="current",
         shift=0.0,
-        window=(current_start, now),
+        window=(current_start, current_end),
         in_progress=IN_PROGRESS,
         comments=COMMENTS,
     )
-    # Both campaigns were created "now"; order them by their rounds.
-    Campaign.objects.filter(pk=previous.pk).update(created_at=previous_start)
-    Campaign.objects.filter(pk=current.pk).update(created_at=current_start)
-    return DemoResult(organisation, current, previous, created=True, users=users)
+    # A pulse round that is still open: its links can be tried, and its dashboard shows
+    # interim results (the whole campaign, in steps of k).
+    live_start = rules.start_of_day(today - dt.timedelta(days=1))
+    live = rules.create_campaign(
+        organisation=organisation,
+        name=f"Pulsmeting {today.year}",
+        slug=rules.unique_slug(LIVE_SLUG),
+        questionnaire=questionnaire,
+        teams=team_specs,
+        status=Campaign.OPEN,
+        opens_at=live_start,
+        closes_at=rules.end_of_day(today + dt.timedelta(days=14)),
+        created_by=consultant,
+    )
+    populate(live, generator, round_name="live", shift=0.1, window=(live_start, now))
+    # The campaigns were created "now"; order them by their rounds.
+    for campaign, start in (
+        (previous, previous_start),
+        (current, current_start),
+        (live, live_start),
+    ):
+        Campaign.objects.filter(pk=campaign.pk).update(created_at=start)
+    return DemoResult(organisation, current, previous, live, created=True, users=users)
 
 
 def team_links(campaign: Campaign, base_url: str) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
 from django import forms
@@ -9,9 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 
+from assessment.text import clean_name
 from questionnaires.models import Questionnaire
 
 from . import campaigns as rules
@@ -48,6 +51,12 @@ class OrganisationForm(forms.ModelForm):
         self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="organization")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Create organisation")))
+
+    def clean_name(self) -> str:
+        name = clean_name(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(_("An organisation needs a name."))
+        return name
 
 
 class ShareForm(forms.Form):
@@ -108,7 +117,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "slug", "anonymity_threshold", "language"]
+        fields = ["name", "slug", "anonymity_threshold", "language", "results_during_fieldwork"]
         labels = {"slug": _("Short name in links and file names")}
         help_texts = {
             "slug": _("Lowercase letters, digits and hyphens. Suggested from the name."),
@@ -119,17 +128,21 @@ class CampaignForm(forms.ModelForm):
         self.organisation = organisation
         campaign = self.instance
         editing = campaign.pk is not None
-        self.fields["questionnaire"].queryset = Questionnaire.objects.filter(
-            versions__isnull=False
-        ).distinct()
+        questionnaire = self.fields["questionnaire"]
+        assert isinstance(questionnaire, forms.ModelChoiceField)  # declared above
+        questionnaire.queryset = Questionnaire.objects.filter(versions__isnull=False).distinct()
         self.fields["slug"].required = False
         self.fields["name"].widget.attrs.update(autofocus=not editing)
-        self.fields["language"].choices = settings.LANGUAGES
-        self.fields["language"].help_text = _(
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)  # the model field has choices
+        language.choices = settings.LANGUAGES
+        self.fields["results_during_fieldwork"].required = False
+        language.help_text = _(
             "The language respondents see first and in which e-mails are sent; "
             "respondents can switch."
         )
         threshold = self.fields["anonymity_threshold"]
+        assert isinstance(threshold, forms.IntegerField)  # a PositiveSmallIntegerField
         threshold.min_value, threshold.max_value = MINIMUM_ANONYMITY_THRESHOLD, 100
         threshold.validators = [
             MinValueValidator(MINIMUM_ANONYMITY_THRESHOLD, message=THRESHOLD_TOO_LOW),
@@ -139,19 +152,28 @@ class CampaignForm(forms.ModelForm):
         threshold.help_text = _(
             "Groups with fewer submitted responses are never shown. At least 3; 5 is usual."
         )
+        if editing and rules.has_responses(campaign):
+            threshold.widget.attrs.update(min=campaign.anonymity_threshold)
+            threshold.help_text = _(
+                "People answered under the promise of %(k)d, so it can be raised but not lowered."
+            ) % {"k": campaign.anonymity_threshold}
+        if editing and rules.results_are_final(campaign):
+            self.fields["closes_on"].help_text = _(
+                "The results are final: the closing day can move earlier, not later."
+            )
         if editing:
             self.initial.setdefault("questionnaire", campaign.questionnaire_version.questionnaire)
             self.initial.setdefault("opens_on", rules.opening_day(campaign.opens_at))
             self.initial.setdefault("closes_on", rules.closing_day(campaign.closes_at))
             self.initial.setdefault("teams", rules.teams_as_text(campaign))
             if not rules.can_change_questionnaire(campaign):
-                self.fields["questionnaire"].help_text = _(
+                questionnaire.help_text = _(
                     "Fixed: this campaign already has responses, so the questionnaire "
                     "can no longer change."
                 )
         else:
             self.initial.setdefault("anonymity_threshold", DEFAULT_ANONYMITY_THRESHOLD)
-            full = self.fields["questionnaire"].queryset.filter(code="full").first()
+            full = questionnaire.queryset.filter(code="full").first()
             if full:
                 self.initial.setdefault("questionnaire", full)
 
@@ -175,6 +197,7 @@ class CampaignForm(forms.ModelForm):
                 Column(Field("anonymity_threshold"), css_class="col-sm-6"),
                 Column(Field("language"), css_class="col-sm-6"),
             ),
+            Field("results_during_fieldwork"),
             Field("teams", css_class="font-monospace"),
             Div(
                 Submit(
@@ -194,6 +217,24 @@ class CampaignForm(forms.ModelForm):
                 css_class="d-flex gap-2 mt-3",
             ),
         )
+
+    def clean_name(self) -> str:
+        name = clean_name(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(_("A campaign needs a name."))
+        return name
+
+    def clean_results_during_fieldwork(self) -> str:
+        # A post without the choice (a script, an older page) keeps what is stored.
+        return (
+            self.cleaned_data["results_during_fieldwork"] or self.instance.results_during_fieldwork
+        )
+
+    def clean_anonymity_threshold(self) -> int:
+        threshold = self.cleaned_data["anonymity_threshold"]
+        if self.instance.pk is not None:
+            rules.check_threshold_change(self.instance, threshold)
+        return threshold
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or ""
@@ -245,34 +286,56 @@ class CampaignForm(forms.ModelForm):
         opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", _("The closing day cannot be before the opening day."))
+        elif self.instance.pk is not None and "closes_on" not in self.errors:
+            try:
+                rules.check_closing_change(self.instance, self.moments()[1])
+            except ValidationError as error:
+                self.add_error("closes_on", error)
         if not data.get("slug") and data.get("name") and "slug" not in self.errors:
             data["slug"] = rules.unique_slug(data["name"], exclude_pk=self.instance.pk)
         return data
 
+    def moments(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """The opening and closing moments of the chosen days. A day left as it was keeps
+        its stored moment (which the admin or a command may have set at another hour),
+        so that saving the form unchanged changes nothing."""
+        data, campaign = self.cleaned_data, self.instance
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on == rules.opening_day(campaign.opens_at):
+            opens_at = campaign.opens_at
+        else:
+            opens_at = rules.start_of_day(opens_on)
+        if closes_on == rules.closing_day(campaign.closes_at):
+            closes_at = campaign.closes_at
+        else:
+            closes_at = rules.end_of_day(closes_on)
+        return opens_at, closes_at
+
     def save(self, user=None) -> Campaign:
+        """Create or update through the rules; a refusal (ValidationError) is also added
+        to the form, and nothing is saved."""
         data = self.cleaned_data
-        campaign = self.instance
-        opens_at = rules.start_of_day(data.get("opens_on"))
-        closes_at = rules.end_of_day(data.get("closes_on"))
-        if campaign.pk is None:
-            return rules.create_campaign(
-                organisation=self.organisation,
-                name=data["name"],
-                slug=data["slug"],
-                questionnaire=data["questionnaire"],
-                teams=data["teams"],
-                anonymity_threshold=data["anonymity_threshold"],
-                language=data["language"],
-                opens_at=opens_at,
-                closes_at=closes_at,
-                created_by=user,
-            )
-        rules.change_questionnaire(campaign, data["questionnaire"])
-        campaign.slug = data["slug"]
-        campaign.opens_at, campaign.closes_at = opens_at, closes_at
-        campaign.save()
-        rules.sync_teams(campaign, data["teams"])
-        return campaign
+        opens_at, closes_at = self.moments()
+        fields = {
+            "name": data["name"],
+            "slug": data["slug"],
+            "questionnaire": data["questionnaire"],
+            "teams": data["teams"],
+            "anonymity_threshold": data["anonymity_threshold"],
+            "language": data["language"],
+            "results_during_fieldwork": data["results_during_fieldwork"],
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+        }
+        try:
+            if self.instance.pk is None:
+                return rules.create_campaign(
+                    organisation=self.organisation, created_by=user, **fields
+                )
+            return rules.update_campaign(campaign=self.instance, **fields)
+        except ValidationError as error:
+            self.add_error(None, error)
+            raise
 
 
 class InvitationForm(forms.Form):
@@ -301,7 +364,9 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        self.fields["team"].queryset = campaign.teams.all()
+        team = self.fields["team"]
+        assert isinstance(team, forms.ModelChoiceField)  # declared above
+        team.queryset = campaign.teams.all()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -333,9 +398,10 @@ class ConfirmDeletionForm(forms.Form):
         self.fields["confirm_name"].widget.attrs.update(
             autocomplete="off", spellcheck="false", autofocus=True
         )
-        self.fields["confirm_name"].help_text = _("Type “%(name)s” exactly as shown.") % {
-            "name": expected_name
-        }
+        # The name is whatever a consultant typed, and crispy renders help texts as HTML.
+        self.fields["confirm_name"].help_text = conditional_escape(
+            _("Type “%(name)s” exactly as shown.") % {"name": expected_name}
+        )
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", button, css_class="btn-danger"))

@@ -9,10 +9,14 @@ Rules:
   repeats within the pasted list.
 - Each invitation gets a fresh token; only ``digest("invitation", token)`` is stored.
   The token exists only in the e-mail.
+- The invitee's response is stored under that token (see `responding`), so an invitation
+  has at most one response, and only the token links the two.
 - A reminder goes to invitations that are not completed. Because tokens are not stored,
-  it carries a NEW link and replaces the stored digest: the old link stops working. A
-  response started on the old link is continued with its resume code, which the e-mail
-  mentions.
+  a reminder cannot repeat a link. Nobody started on the link yet: the reminder carries a
+  NEW link and the old one stops working. Someone started (`Invitation.started`): the
+  link is kept, since the response can only be found through it, and the reminder asks
+  the invitee to continue with the link from the earlier e-mail.
+- Invitations and reminders go out only while the campaign is open.
 - Addresses are never shown or exported next to answers.
 """
 
@@ -30,14 +34,15 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .campaigns import absolute, closing_day, invitation_path
-from .models import Campaign, Invitation, Team
+from .models import Campaign, Invitation, Team, max_length
 from .tokens import digest, new_token
 
 logger = logging.getLogger(__name__)
 
-EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
+EMAIL_MAX_LENGTH = max_length(Invitation, "email")
 _SEPARATORS = re.compile(r"[,;\r\n]+")
 _ANGLE_ADDRESS = re.compile(r"<([^<>]*)>")
 
@@ -106,6 +111,25 @@ def already_invited(campaign: Campaign, addresses: Iterable[str]) -> set[str]:
     return {a for a in addresses if a in known}
 
 
+def check_sendable(campaign: Campaign, *, reminder: bool = False) -> None:
+    """Links go out only while the campaign can take answers (ValidationError otherwise)."""
+    if campaign.status == Campaign.DRAFT:
+        raise ValidationError(
+            _("This campaign is still a draft. Open it before sending reminders.")
+            if reminder
+            else _(
+                "This campaign is still a draft. Open it before inviting, so that nobody "
+                "receives a link that does not work yet."
+            )
+        )
+    if campaign.status == Campaign.CLOSED:
+        raise ValidationError(
+            _("This campaign is closed. Open it again before reminding.")
+            if reminder
+            else _("This campaign is closed. Open it again before inviting.")
+        )
+
+
 def link_builder(base_url: str) -> LinkBuilder:
     """Turn a token into the absolute personal link, e.g. ``https://host/i/<token>/``."""
     return lambda token: absolute(base_url, invitation_path(token))
@@ -113,12 +137,16 @@ def link_builder(base_url: str) -> LinkBuilder:
 
 def build_email(
     invitation: Invitation,
-    link: str,
+    link: str | None,
     *,
     reminder: bool = False,
     reply_to: str | None = None,
 ) -> EmailMessage:
-    """The invitation or reminder e-mail, in the campaign's language (plain text)."""
+    """The invitation or reminder e-mail, in the campaign's language (plain text).
+
+    Without a `link` (a reminder to someone who started), it asks the invitee to continue
+    with the link from the earlier e-mail.
+    """
     campaign = invitation.campaign
     context = {
         "campaign": campaign,
@@ -152,8 +180,10 @@ def invite(
 
     Each invitation is created and sent in its own transaction: if sending fails, that
     invitation is not stored (so the consultant can simply try again) and the address is
-    reported in `failed`.
+    reported in `failed`. Raises ValidationError, sending nothing, unless the campaign is
+    open.
     """
+    check_sendable(campaign)
     if team is not None and team.campaign_id != campaign.pk:
         raise ValueError("The team belongs to another campaign.")
     result = InvitationResult()
@@ -197,17 +227,28 @@ def send_reminders(
     *,
     reply_to: str | None = None,
 ) -> InvitationResult:
-    """Remind everyone who has not finished, each with a new link (old link stops working)."""
+    """Remind everyone who has not finished: a new link for those who have not started,
+    the request to continue on their own link for those who have.
+
+    Each reminder is stored and sent in its own transaction (nothing changes for an
+    address whose e-mail fails). Raises ValidationError, sending nothing, unless the
+    campaign is open.
+    """
+    check_sendable(campaign, reminder=True)
     result = InvitationResult()
     connection = get_connection()
     for invitation in pending_invitations(campaign):
-        token = new_token()
         try:
             with transaction.atomic():
-                invitation.token_digest = digest("invitation", token)
-                invitation.reminded_at = timezone.now()
-                invitation.save(update_fields=["token_digest", "reminded_at"])
-                message = build_email(invitation, link_for(token), reminder=True, reply_to=reply_to)
+                token = _renew_link(invitation)
+                if token is None:
+                    still_open = Invitation.objects.filter(
+                        pk=invitation.pk, completed=False
+                    ).update(reminded_at=timezone.now())
+                    if not still_open:
+                        continue  # finished since the list was read
+                link = link_for(token) if token else None
+                message = build_email(invitation, link, reminder=True, reply_to=reply_to)
                 message.connection = connection
                 message.send()
         except Exception:
@@ -216,3 +257,18 @@ def send_reminders(
         else:
             result.sent.append(invitation.email)
     return result
+
+
+def _renew_link(invitation: Invitation) -> str | None:
+    """A new token for an invitation nobody started on yet (recorded as reminded); None
+    once someone has.
+
+    One conditional UPDATE, so an invitee starting at this very moment either keeps their
+    link, or finds it replaced before their response exists (`responding.start_response`
+    marks the same row started only while the link is still the one they used).
+    """
+    token = new_token()
+    renewed = Invitation.objects.filter(pk=invitation.pk, started=False, completed=False).update(
+        token_digest=digest("invitation", token), reminded_at=timezone.now()
+    )
+    return token if renewed else None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from questionnaires.models import Item, QuestionnaireVersion
 
+from . import roles
+from .anonymity import DEFAULT_ANONYMITY_THRESHOLD, MINIMUM_ANONYMITY_THRESHOLD
 from .tokens import new_token
 
-MINIMUM_ANONYMITY_THRESHOLD = 3
-DEFAULT_ANONYMITY_THRESHOLD = 5
+__all__ = ["DEFAULT_ANONYMITY_THRESHOLD", "MINIMUM_ANONYMITY_THRESHOLD"]
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -53,13 +57,20 @@ class Organisation(models.Model):
         return self.name
 
 
+class Availability(Enum):
+    OPEN = "open"
+    DRAFT = "draft"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+
+
 class CampaignQuerySet(models.QuerySet):
     def for_user(self, user) -> CampaignQuerySet:
         return self.filter(organisation__in=Organisation.objects.for_user(user))
 
     def with_counts(self) -> CampaignQuerySet:
         return self.annotate(
-            submitted_count=Count("responses", filter=Q(responses__status=Response.SUBMITTED)),
+            submitted_count=Count("responses", filter=counted_filter("responses__")),
         )
 
 
@@ -90,8 +101,25 @@ class Campaign(models.Model):
         validators=[MinValueValidator(MINIMUM_ANONYMITY_THRESHOLD), MaxValueValidator(100)],
         help_text=_("Groups with fewer submitted responses are never shown (at least 3)."),
     )
+    # While fieldwork runs, results either move in steps of k responses or wait until
+    # the campaign ends: either way no single new answer can be read off a change.
+    RESULTS_IN_STEPS, RESULTS_AFTER_CLOSING = "steps", "after_closing"
+    RESULTS_DURING_FIELDWORK = [
+        (RESULTS_IN_STEPS, _("The whole campaign only, updated in steps of k responses")),
+        (RESULTS_AFTER_CLOSING, _("Nothing until the campaign has closed")),
+    ]
     language = models.CharField(
         _("default language"), max_length=2, choices=settings.LANGUAGES, default="nl"
+    )
+    results_during_fieldwork = models.CharField(
+        _("results during fieldwork"),
+        max_length=20,
+        choices=RESULTS_DURING_FIELDWORK,
+        default=RESULTS_IN_STEPS,
+        help_text=_(
+            "Teams, roles and comments are shown once the campaign has closed; until then "
+            "the dashboard shows at most the whole campaign, in steps of k responses."
+        ),
     )
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     created_by = models.ForeignKey(
@@ -119,13 +147,23 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} — {self.name}"
 
-    def is_accepting_responses(self, now=None) -> bool:
+    def availability(self, now: datetime | None = None) -> Availability:
+        """Whether the campaign takes answers now, and if not, why."""
         now = now or timezone.now()
-        return (
-            self.status == self.OPEN
-            and (self.opens_at is None or self.opens_at <= now)
-            and (self.closes_at is None or now < self.closes_at)
-        )
+        if self.status == self.DRAFT:
+            return Availability.DRAFT
+        if self.status == self.CLOSED or (self.closes_at is not None and now >= self.closes_at):
+            return Availability.CLOSED
+        if self.opens_at is not None and now < self.opens_at:
+            return Availability.NOT_YET_OPEN
+        return Availability.OPEN
+
+    def fieldwork_ended(self, now: datetime | None = None) -> bool:
+        """Closed by hand, or past its closing moment: results are final."""
+        return self.availability(now) is Availability.CLOSED
+
+    def is_accepting_responses(self, now: datetime | None = None) -> bool:
+        return self.availability(now) is Availability.OPEN
 
 
 class Team(models.Model):
@@ -161,6 +199,9 @@ class Invitation(models.Model):
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # Someone started answering with this link: the response is stored under it, and
+    # nothing else can find that response, so from now on the link is never replaced.
+    started = models.BooleanField(_("started"), default=False)
     completed = models.BooleanField(_("completed"), default=False)
 
     class Meta:
@@ -175,14 +216,37 @@ class Invitation(models.Model):
         return self.email
 
 
+def max_length(model: type[models.Model], field_name: str) -> int:
+    """The ``max_length`` of one of the text fields above, for validating input early."""
+    field = model._meta.get_field(field_name)
+    if not isinstance(field, models.Field) or field.max_length is None:
+        raise TypeError(f"{model.__name__}.{field_name} has no max_length")
+    return field.max_length
+
+
+def counted_filter(prefix: str = "") -> Q:
+    """Submitted responses that count in results and response rates: never test
+    responses. ``prefix`` is the path to the Response (``"responses__"`` from a Campaign)."""
+    return Q(**{f"{prefix}status": Response.SUBMITTED, f"{prefix}is_test": False})
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self) -> ResponseQuerySet:
+        """Submitted responses, test responses included."""
+        return self.filter(status=Response.SUBMITTED)
+
+    def counted(self) -> ResponseQuerySet:
+        return self.filter(counted_filter())
+
+
 class Response(models.Model):
-    BOARD, MANAGER, EMPLOYEE = "board", "manager", "employee"
+    BOARD, MANAGER, EMPLOYEE = roles.BOARD, roles.MANAGER, roles.EMPLOYEE
     ROLES = [
         (BOARD, _("Board member / director")),
         (MANAGER, _("Manager")),
         (EMPLOYEE, _("Employee")),
     ]
-    ROLE_CODES = (BOARD, MANAGER, EMPLOYEE)
+    ROLE_CODES = roles.ROLE_CODES
     IN_PROGRESS, SUBMITTED = "in_progress", "submitted"
     STATUSES = [(IN_PROGRESS, _("In progress")), (SUBMITTED, _("Submitted"))]
 
@@ -201,9 +265,13 @@ class Response(models.Model):
         help_text=_("Identifier from an imported file; empty for web responses."),
     )
     language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="nl")
+    # Made from a browser in which a consultant was logged in: a try-out, never a result.
+    is_test = models.BooleanField(_("test response"), default=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -242,10 +310,6 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.item_id}={self.value if self.value is not None else 'dk'}"
 
-    @property
-    def is_dont_know(self) -> bool:
-        return self.value is None
-
 
 class Comment(models.Model):
     """Free text a respondent left on one questionnaire page, or on the whole response.
@@ -272,13 +336,15 @@ class Comment(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who deleted what, kept after the deleted data (and even the user) are gone."""
+    """Who deleted or downloaded what, kept after the data (and even the user) are gone."""
 
     DELETE_RESPONSES = "delete_responses"
     DELETE_ORGANISATION = "delete_organisation"
+    EXPORT_RESPONSES = "export_responses"
     ACTIONS = [
         (DELETE_RESPONSES, _("Deleted the responses of a campaign")),
         (DELETE_ORGANISATION, _("Deleted an organisation")),
+        (EXPORT_RESPONSES, _("Downloaded the respondent-level data of a campaign")),
     ]
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True)

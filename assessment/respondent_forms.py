@@ -36,7 +36,9 @@ class StartForm(forms.Form):
         if fixed_team is not None or not teams:
             del self.fields["team"]
         else:
-            self.fields["team"].choices = [(team.pk, team.name) for team in teams]
+            team_field = self.fields["team"]
+            assert isinstance(team_field, forms.TypedChoiceField)  # declared above
+            team_field.choices = [(team.pk, team.name) for team in teams]
         invalid = _("Choose one of the options.")
         for f in self.fields.values():
             f.error_messages["invalid_choice"] = invalid

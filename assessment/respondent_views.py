@@ -28,9 +28,9 @@ from questionnaires.models import Item
 from questionnaires.translation import active_language
 
 from . import responding
-from .models import Campaign, Comment, Invitation, Response, Team
+from .models import Availability, Campaign, Comment, Invitation, Response, Team
 from .respondent_forms import ResumeForm, StartForm
-from .responding import Availability, Credentials, PagePlan
+from .responding import Credentials, PagePlan
 from .tokens import format_resume_code
 
 # --------------------------------------------------------------------------- helpers
@@ -172,7 +172,7 @@ def respondent_visit(view: Callable) -> Callable:
         if campaign is None:
             raise Http404("unknown campaign")
         language = _activate_language(request, campaign)
-        availability = responding.campaign_availability(campaign)
+        availability = campaign.availability()
         if availability is not Availability.OPEN:
             return _unavailable(request, campaign, availability)
         credentials = _read_cookie(request, campaign)
@@ -220,7 +220,7 @@ def _entry(
     invitation_token: str = "",
 ) -> HttpResponse:
     language = _activate_language(request, campaign)
-    availability = responding.campaign_availability(campaign)
+    availability = campaign.availability()
     if availability is not Availability.OPEN:
         return _unavailable(request, campaign, availability)
 
@@ -238,6 +238,8 @@ def _entry(
         if invitation_token:
             _set_cookie(redirect, campaign, credentials)
         return redirect
+    if invitation is not None and invitation.completed:
+        return _already_submitted(request, campaign)  # one submitted response per invitation
 
     teams = [] if fixed_team is not None else list(campaign.teams.all())
     form = StartForm(
@@ -247,13 +249,19 @@ def _entry(
         fixed_team=fixed_team,
     )
     if request.method == "POST" and form.is_valid():
-        started = responding.start_response(
-            campaign,
-            role=form.cleaned_data["role"],
-            team=form.chosen_team(),
-            language=language,
-            key=invitation_token or None,
-        )
+        try:
+            started = responding.start_response(
+                campaign,
+                role=form.cleaned_data["role"],
+                team=form.chosen_team(),
+                language=language,
+                key=invitation_token or None,
+                is_test=request.user.is_authenticated,
+            )
+        except responding.AlreadySubmitted:
+            return _already_submitted(request, campaign)
+        except responding.LinkReplaced:
+            raise Http404("unknown invitation") from None
         if started.response.is_submitted:
             return _already_submitted(request, campaign)
         redirect = HttpResponseRedirect(reverse("respondent:page", args=[campaign.token, 1]))
@@ -371,11 +379,12 @@ def item_markup(
         markup = _render_item(item, language, error)
     else:
         key = (plan.key, item.pk, language)
-        markup = _ITEM_MARKUP.get(key)
-        if markup is None:
+        cached = _ITEM_MARKUP.get(key)
+        if cached is None:
             if len(_ITEM_MARKUP) >= _ITEM_MARKUP_LIMIT:
                 _ITEM_MARKUP.clear()
-            markup = _ITEM_MARKUP[key] = _render_item(item, language)
+            cached = _ITEM_MARKUP[key] = _render_item(item, language)
+        markup = cached
     if value in responding.ANSWER_VALUES:
         # Texts are escaped, so `value="…">` occurs only in the item's own radios.
         markup = markup.replace(f' value="{value}">', f' value="{value}" checked>', 1)
@@ -472,9 +481,11 @@ def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
     return HttpResponseRedirect(target)
 
 
-def _render_review(request: HttpRequest, visit: Visit, error: str = "", status: int = 200):
+def _render_review(
+    request: HttpRequest, visit: Visit, response: Response, error: str = "", status: int = 200
+) -> HttpResponse:
     plan = visit.plan
-    answered = responding.answered_item_ids(visit.response)
+    answered = responding.answered_item_ids(response)
     missing = [
         {
             "number": page.number,
@@ -507,7 +518,7 @@ def review(request: HttpRequest, visit: Visit) -> HttpResponse:
         return _no_response(request, visit)
     if visit.response.is_submitted:
         return _already_submitted(request, visit.campaign)
-    return _render_review(request, visit)
+    return _render_review(request, visit, visit.response)
 
 
 @require_POST
@@ -517,12 +528,14 @@ def submit(request: HttpRequest, visit: Visit) -> HttpResponse:
     if visit.response is None:
         return _no_response(request, visit)
     try:
-        responding.submit_response(visit.response, visit.credentials)
+        responding.submit_response(
+            visit.response, visit.credentials, is_test=request.user.is_authenticated
+        )
     except responding.AlreadySubmitted:
         return _already_submitted(request, visit.campaign)
     except responding.NothingAnswered:
         error = _("Please answer at least one statement before you submit.")
-        return _render_review(request, visit, error=error, status=400)
+        return _render_review(request, visit, visit.response, error=error, status=400)
     return HttpResponseRedirect(reverse("respondent:thanks", args=[visit.campaign.token]))
 
 
@@ -533,7 +546,11 @@ def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
         return _no_response(request, visit)
     if not visit.response.is_submitted:
         return HttpResponseRedirect(_continue_url(visit.campaign, visit.plan, visit.response))
-    context = {"campaign": visit.campaign, "threshold": visit.campaign.anonymity_threshold}
+    context = {
+        "campaign": visit.campaign,
+        "threshold": visit.campaign.anonymity_threshold,
+        "is_test": visit.response.is_test,
+    }
     return render(request, "respondent/thanks.html", context)
 
 

@@ -11,7 +11,9 @@ Whoever answers is identified by a *response key*, a random token whose digest
 key is made up when they start; for invitees the key *is* their invitation token, so
 revisiting the link finds the same response, and only someone holding that token can
 tell which invitation a response belongs to (``digest("invitation", key)``). Nothing
-links the two rows in the database.
+links the two rows in the database. Starting marks the invitation `started`, after which
+its token is never replaced (see `invitations.send_reminders`): one invitation, one
+response, submitted at most once.
 
 Each response also has a short resume code (stored as ``digest("resume", code)``) for
 continuing on another device. The browser keeps the key and the code in one signed,
@@ -24,12 +26,10 @@ otherwise one page per dimension (the full scan). A page is saved all-or-nothing
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import Enum
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from questionnaires.models import QuestionnaireVersion
 
 from .models import Answer, Campaign, Comment, Invitation, Response, Team
+from .text import clean_comment
 from .tokens import (
     RESUME_CODE_ALPHABET,
     RESUME_CODE_LENGTH,
@@ -54,7 +55,6 @@ DONT_KNOW = "dk"
 ANSWER_VALUES = ("1", "2", "3", "4", "5", DONT_KNOW)
 ITEM_FIELD_PREFIX = "i-"
 COMMENT_FIELD = "comment"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 COOKIE_MAX_AGE = 60 * 60 * 24 * 30  # 30 days
 
 
@@ -73,28 +73,11 @@ class NothingAnswered(RespondingError):
     """Submitting a response without a single answer."""
 
 
+class LinkReplaced(RespondingError):
+    """The invitation link was replaced by a reminder's new link; nothing was stored."""
+
+
 # --------------------------------------------------------------------------- campaigns
-
-
-class Availability(Enum):
-    OPEN = "open"
-    DRAFT = "draft"
-    NOT_YET_OPEN = "not_yet_open"
-    CLOSED = "closed"
-
-
-def campaign_availability(campaign: Campaign, now: datetime | None = None) -> Availability:
-    """Whether the campaign takes answers now, and if not, why (for the message page)."""
-    now = now or timezone.now()
-    if campaign.status == Campaign.DRAFT:
-        return Availability.DRAFT
-    if campaign.status == Campaign.CLOSED or (
-        campaign.closes_at is not None and now >= campaign.closes_at
-    ):
-        return Availability.CLOSED
-    if campaign.opens_at is not None and now < campaign.opens_at:
-        return Availability.NOT_YET_OPEN
-    return Availability.OPEN
 
 
 def _one(queryset):
@@ -322,7 +305,17 @@ def cookie_name(campaign: Campaign) -> str:
     return f"kgs_r{campaign.pk}"
 
 
-def cookie_salt(campaign: Campaign) -> str:
+class SaltSource(Protocol):
+    """What `cookie_salt` reads of a campaign; the rate limiter passes these two alone."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def token(self) -> str: ...
+
+
+def cookie_salt(campaign: SaltSource) -> str:
     """A per-campaign salt: a cookie signed for one campaign is invalid for another."""
     return f"assessment.respondent.{campaign.pk}.{campaign.token}"
 
@@ -382,23 +375,36 @@ def start_response(
     team: Team | None,
     language: str,
     key: str | None = None,
+    is_test: bool = False,
 ) -> Started:
     """Create the response a respondent answers into.
 
     `key` is the invitation token for personal links (so the response can be found
     again from the link); link visitors get a fresh random key. Starting twice with the
-    same invitation returns the existing response.
+    same invitation returns the existing response. Starting marks the invitation
+    started, so that a reminder keeps its link; raises AlreadySubmitted when the
+    invitation was completed, LinkReplaced when a reminder replaced its link.
+    `is_test`: started in a browser where a consultant is logged in.
     """
     if role not in Response.ROLE_CODES:
         raise ValueError(f"unknown role {role!r}")
     if team is not None and team.campaign_id != campaign.pk:
         raise ValueError("the team belongs to another campaign")
+    invitation_row = (
+        Invitation.objects.filter(campaign=campaign, token_digest=digest("invitation", key))
+        if key
+        else None
+    )
     key = key or new_token()
     key_digest = digest("response", key)
     for _attempt in range(5):
         code = new_resume_code()
         try:
             with transaction.atomic():
+                if invitation_row is not None and not invitation_row.filter(completed=False).update(
+                    started=True
+                ):
+                    raise AlreadySubmitted if invitation_row.exists() else LinkReplaced
                 response = Response.objects.create(
                     campaign=campaign,
                     team=team,
@@ -406,6 +412,7 @@ def start_response(
                     language=language,
                     key_digest=key_digest,
                     resume_code_digest=digest("resume", code),
+                    is_test=is_test,
                 )
             return Started(response, Credentials(key=key, code=code), created=True)
         except IntegrityError:
@@ -502,11 +509,7 @@ def parse_page(plan: PagePlan, page: Page, data: Mapping[str, str]) -> PageEntry
     comment = data.get(COMMENT_FIELD)
     comment_error = ""
     if comment is not None:
-        # Control characters (NUL above all, which PostgreSQL cannot store) never come
-        # from a keyboard; they are dropped rather than refusing the whole page.
-        comment = CONTROL_CHARACTERS.sub(
-            "", comment.replace("\r\n", "\n").replace("\r", "\n")
-        ).strip()
+        comment = clean_comment(comment)
         if len(comment) > Comment.MAX_LENGTH:
             comment_error = _(
                 "Your comment is %(length)d characters long; the maximum is %(max)d."
@@ -561,19 +564,22 @@ def save_page(response: Response, page: Page, entry: PageEntry, *, language: str
             Comment.objects.filter(response_id=response.pk, topic=page.topic).delete()
 
 
-def submit_response(response: Response, credentials: Credentials) -> None:
+def submit_response(response: Response, credentials: Credentials, *, is_test: bool = False) -> None:
     """Submit once. Marks the invitation completed when the key is an invitation token.
 
-    Raises AlreadySubmitted or NothingAnswered; then nothing changes.
+    `is_test`: submitted in a browser where a consultant is logged in, which makes it a
+    test response (a response started as a test stays one). Raises AlreadySubmitted or
+    NothingAnswered; then nothing changes.
     """
     now = timezone.now()
+    test = {"is_test": True} if is_test else {}
     with transaction.atomic():
         if not Answer.objects.filter(response_id=response.pk).exists():
             if Response.objects.filter(pk=response.pk, status=Response.SUBMITTED).exists():
                 raise AlreadySubmitted
             raise NothingAnswered
         submitted = Response.objects.filter(pk=response.pk, status=Response.IN_PROGRESS).update(
-            status=Response.SUBMITTED, submitted_at=now, updated_at=now
+            status=Response.SUBMITTED, submitted_at=now, updated_at=now, **test
         )
         if not submitted:
             raise AlreadySubmitted
@@ -581,6 +587,7 @@ def submit_response(response: Response, credentials: Credentials) -> None:
             mark_invitation_completed(response.campaign_id, credentials.key)
     response.status = Response.SUBMITTED
     response.submitted_at = now
+    response.is_test = response.is_test or is_test
 
 
 def mark_invitation_completed(campaign_id: int, key: str) -> int:

@@ -7,6 +7,8 @@ whether the id or slug was guessed or not. Rules live in campaigns.py/invitation
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from . import campaigns as rules
 from . import data_safety, invitations
+from .access import consultant_campaign, consultant_organisation
 from .forms import (
     CampaignForm,
     ConfirmDeletionForm,
@@ -28,24 +31,18 @@ from .forms import (
     OrganisationForm,
     ShareForm,
 )
-from .models import Answer, Campaign, Comment, Invitation, Organisation, Response, Team
+from .models import Answer, Campaign, Comment, Invitation, Response, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 REFRESH_SECONDS = 30
 
 
-def get_organisation(request: HttpRequest, pk: int) -> Organisation:
-    return get_object_or_404(
-        Organisation.objects.for_user(request.user).select_related("owner"), pk=pk
-    )
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a @login_required view, whose user is never anonymous."""
 
-
-def get_campaign(request: HttpRequest, slug: str) -> Campaign:
-    return get_object_or_404(
-        Campaign.objects.for_user(request.user).select_related(
-            "organisation", "questionnaire_version__questionnaire"
-        ),
-        slug=slug,
-    )
+    user: User
 
 
 def base_url(request: HttpRequest) -> str:
@@ -65,7 +62,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = rules.create_organisation(form.cleaned_data["name"], request.user)
+        organisation = rules.create_organisation(name=form.cleaned_data["name"], owner=request.user)
         messages.success(
             request,
             _("Organisation “%(name)s” created. Next: create its first campaign.")
@@ -90,13 +87,13 @@ def _organisation_page(request, organisation, share_form=None, status=200) -> Ht
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _organisation_page(request, get_organisation(request, pk))
+    return _organisation_page(request, consultant_organisation(request, pk))
 
 
 @login_required
 @require_POST
 def organisation_share(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation(request, pk)
+    organisation = consultant_organisation(request, pk)
     if organisation.owner_id != request.user.pk:
         raise PermissionDenied(_("Only the owner of an organisation can share it."))
     form = ShareForm(request.POST, organisation=organisation, user=request.user)
@@ -118,7 +115,7 @@ def organisation_share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_unshare(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    organisation = get_organisation(request, pk)
+    organisation = consultant_organisation(request, pk)
     if organisation.owner_id != request.user.pk:
         raise PermissionDenied(_("Only the owner of an organisation can change who has access."))
     rules.unshare_organisation(organisation, request.user, user_id)
@@ -131,10 +128,9 @@ def organisation_unshare(request: HttpRequest, pk: int, user_id: int) -> HttpRes
 
 @login_required
 def campaign_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_organisation(request, pk)
+    organisation = consultant_organisation(request, pk)
     form = CampaignForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        campaign = form.save(user=request.user)
+    if request.method == "POST" and form.is_valid() and (campaign := _save(form, request)):
         messages.success(
             request,
             _(
@@ -153,12 +149,11 @@ def campaign_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign(request, slug)
+    campaign = consultant_campaign(request, slug)
     form = CampaignForm(request.POST or None, instance=campaign, organisation=campaign.organisation)
-    if request.method == "POST" and form.is_valid():
-        campaign = form.save(user=request.user)
+    if request.method == "POST" and form.is_valid() and (saved := _save(form, request)):
         messages.success(request, _("Campaign saved."))
-        return redirect("assessment:campaign_detail", slug=campaign.slug)
+        return redirect("assessment:campaign_detail", slug=saved.slug)
     if request.method == "POST":  # keep the URL's slug even if the form changed it
         campaign.refresh_from_db()
     return render(
@@ -168,14 +163,25 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _save(form: CampaignForm, request: HttpRequest) -> Campaign | None:
+    """The saved campaign, or None when the rules refused (the form then says why)."""
+    try:
+        return form.save(user=request.user)
+    except ValidationError:
+        return None
+
+
 def _campaign_page(request, campaign, invitation_form=None, status=200) -> HttpResponse:
     teams = list(campaign.teams.all())
     root = base_url(request)
+    progress = rules.campaign_progress(campaign, teams)
     context = {
         "campaign": campaign,
         "organisation": campaign.organisation,
         "questionnaire": campaign.questionnaire_version.questionnaire,
-        "progress": rules.campaign_progress(campaign, teams),
+        "progress": progress,
+        # the same rule as rules.results_are_final, from the counts already at hand
+        "results_final": campaign.fieldwork_ended() and progress.submitted > 0,
         "refresh_seconds": REFRESH_SECONDS,
         "shared_link": rules.absolute(root, rules.shared_path(campaign)),
         "team_links": [(team, rules.absolute(root, rules.team_path(team))) for team in teams],
@@ -190,13 +196,13 @@ def _campaign_page(request, campaign, invitation_form=None, status=200) -> HttpR
 
 @login_required
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _campaign_page(request, get_campaign(request, slug))
+    return _campaign_page(request, consultant_campaign(request, slug))
 
 
 @login_required
 def campaign_progress(request: HttpRequest, slug: str) -> HttpResponse:
     """The live counts panel alone; the campaign page reloads it every 30 seconds."""
-    campaign = get_campaign(request, slug)
+    campaign = consultant_campaign(request, slug)
     context = {
         "campaign": campaign,
         "progress": rules.campaign_progress(campaign),
@@ -208,8 +214,12 @@ def campaign_progress(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign(request, slug)
-    rules.open_campaign(campaign)
+    campaign = consultant_campaign(request, slug)
+    try:
+        rules.open_campaign(campaign=campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessment:campaign_detail", slug=campaign.slug)
     if campaign.is_accepting_responses():
         messages.success(request, _("The campaign is open: respondents can answer now."))
     else:
@@ -226,8 +236,8 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_close(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign(request, slug)
-    rules.close_campaign(campaign)
+    campaign = consultant_campaign(request, slug)
+    rules.close_campaign(campaign=campaign)
     messages.success(request, _("The campaign is closed: no new answers are accepted."))
     return redirect("assessment:campaign_detail", slug=campaign.slug)
 
@@ -235,7 +245,14 @@ def campaign_close(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def campaign_qr(request: HttpRequest, slug: str) -> HttpResponse:
     """A page to print or project: a large QR code, the name and the short link."""
-    campaign = get_campaign(request, slug)
+    campaign = consultant_campaign(request, slug)
+    if campaign.status == Campaign.DRAFT:
+        refusal = _(
+            "This campaign is still a draft. Open it before showing its QR code, so that "
+            "nobody scans a link that does not work yet."
+        )
+        context = {"campaign": campaign, "organisation": campaign.organisation, "refusal": refusal}
+        return render(request, "assessment/campaign_qr.html", context)
     team = None
     team_id = request.GET.get("team", "")
     if team_id:
@@ -262,11 +279,13 @@ def campaign_qr(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign(request, slug)
-    if campaign.status == Campaign.CLOSED:
-        messages.error(request, _("This campaign is closed. Open it again before inviting."))
-        return redirect("assessment:campaign_detail", slug=campaign.slug)
+def campaign_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    campaign = consultant_campaign(request, slug)
+    try:
+        invitations.check_sendable(campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{campaign_url(campaign)}#invitations")
     form = InvitationForm(request.POST, campaign=campaign)
     if not form.is_valid():
         return _campaign_page(request, campaign, invitation_form=form, status=400)
@@ -278,29 +297,22 @@ def campaign_invite(request: HttpRequest, slug: str) -> HttpResponse:
         reply_to=request.user.email or None,
     )
     _report(request, result, reminder=False)
-    if result.sent and campaign.status == Campaign.DRAFT:
-        messages.warning(
-            request,
-            _(
-                "This campaign is still a draft: invitees who click their link now are told "
-                "it has not opened yet. Open the campaign when they may start."
-            ),
-        )
     return redirect(f"{campaign_url(campaign)}#invitations")
 
 
 @login_required
 @require_POST
-def campaign_remind(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_campaign(request, slug)
-    if campaign.status == Campaign.CLOSED:
-        messages.error(request, _("This campaign is closed. Open it again before reminding."))
-        return redirect("assessment:campaign_detail", slug=campaign.slug)
-    result = invitations.send_reminders(
-        campaign,
-        invitations.link_builder(base_url(request)),
-        reply_to=request.user.email or None,
-    )
+def campaign_remind(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    campaign = consultant_campaign(request, slug)
+    try:
+        result = invitations.send_reminders(
+            campaign,
+            invitations.link_builder(base_url(request)),
+            reply_to=request.user.email or None,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{campaign_url(campaign)}#invitations")
     if not result.sent and not result.failed:
         messages.info(request, _("Everyone who was invited has finished: no reminders sent."))
     _report(request, result, reminder=True)
@@ -349,7 +361,7 @@ def _deletion_counts(responses) -> dict[str, int]:
 @login_required
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete an organisation with everything in it (owner only, after typing its name)."""
-    organisation = get_organisation(request, pk)
+    organisation = consultant_organisation(request, pk)
     if organisation.owner_id != request.user.pk:
         raise PermissionDenied(_("Only the owner of an organisation can delete it."))
     form = ConfirmDeletionForm(
@@ -383,7 +395,7 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_responses_delete(request: HttpRequest, slug: str) -> HttpResponse:
     """Delete every response of a campaign (owner of the organisation only)."""
-    campaign = get_campaign(request, slug)
+    campaign = consultant_campaign(request, slug)
     if campaign.organisation.owner_id != request.user.pk:
         raise PermissionDenied(
             _("Only the owner of the organisation can delete the responses of a campaign.")

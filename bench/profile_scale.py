@@ -136,8 +136,8 @@ def measure(campaign, repeat: int) -> tuple[float, int, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reports.profile import build_profile
-    from reports.responses_io import export_responses_csv
+    from reports.profile_builder import build_profile
+    from reports.responses_export import export_responses_csv
 
     with CaptureQueriesContext(connection) as queries:
         profile = build_profile(campaign)

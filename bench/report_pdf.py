@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from profile_scale import generate, setup_django  # noqa: E402
+from profile_scale import generate, setup_django
 
 BUDGET_WARM, BUDGET_COLD, BUDGET_RATIO = 3.0, 8.0, 2.0
 

@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import burst  # noqa: E402
+from bench import burst
 
 BUDGET_RATIO = 0.40
 PAGE = 2  # the quick scan's page with 10 statements

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "questionnaires",
     "assessment",
     "reports",
+    "config",  # the deploy checks (config/checks.py) and the log-in failure counter
 ]
 
 MIDDLEWARE = [
@@ -61,8 +62,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.ratelimit.RespondentBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.sessions.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -149,20 +152,47 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # RATELIMIT_CLIENT_IP_HEADER is set), so a forged X-Forwarded-For never escapes a lockout.
 AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
 
-# Rate limits (config/ratelimit.py): "N/m", "N/h", "N/10s"; empty for no limit. Generous
-# for a workshop where 200 respondents share one NAT address. Over a limit: HTTP 429.
+# Rate limits (config/ratelimit.py): "N/m", "N/h", "N/15m"; empty for no limit. Over a
+# limit: HTTP 429. The respondent limits are sized for the largest room we expect: 200
+# people behind one NAT address answering the full scan, the longest questionnaire (38
+# pages: 1 start + 38 pages + 1 submit = 40 POSTs a person, 8,000 in all).
+# * Per respondent cookie, which counts every POST after the start: a page of three or
+#   four statements takes at least 10 seconds to read, so even sending every page twice
+#   a person stays under 12 POSTs a minute; 120/m is ten times that.
+# * Per address, which counts only the POSTs without a valid respondent cookie: the start
+#   (one a person), resume codes, a post after clearing cookies. The whole room starting
+#   in the same minute is 200 in one window; 600/m leaves room for retries and a second
+#   room on the same network. Counting all 8,000 POSTs per address instead would need
+#   more than 1,200 a minute (all 200 sending a 10-second page at once), too many to stop
+#   a flood; 600/m on every POST refused 38 to 120 of 200 quick-scan respondents.
+# * The numbers above are site-wide totals, which is what a shared cache (CACHE_URL)
+#   counts. Counted per process (the local-memory cache, W gunicorn workers), each worker
+#   sees only its share, so what fits the total fits there too, and a flooding address
+#   gets up to W times these limits.
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 RATELIMIT_CACHE = "default"
 RATELIMIT_RESPONDENT_PER_IP = env.str("RATELIMIT_RESPONDENT_PER_IP", default="600/m")
 RATELIMIT_RESPONDENT_PER_COOKIE = env.str("RATELIMIT_RESPONDENT_PER_COOKIE", default="120/m")
 RATELIMIT_RESPONDENT_COOKIE_PREFIX = "kgs_r"
 RATELIMIT_RESUME_PER_IP = env.str("RATELIMIT_RESUME_PER_IP", default="60/m")
+# Failed log-ins per address across all user names (django-axes above locks one user name
+# per address after five): four users' worth of typos a quarter, and a password sprayed
+# over many user names gets 20 guesses per quarter instead of five per name.
+RATELIMIT_LOGIN_FAILURES_PER_IP = env.str("RATELIMIT_LOGIN_FAILURES_PER_IP", default="20/15m")
+# Invitation and reminder posts per consultant, and the e-mails they send: a 200-person
+# workshop invited and half of it reminded within the hour fits in 300.
 RATELIMIT_INVITATIONS_PER_USER = env.str("RATELIMIT_INVITATIONS_PER_USER", default="20/h")
+RATELIMIT_INVITATION_EMAILS_PER_USER = env.str(
+    "RATELIMIT_INVITATION_EMAILS_PER_USER", default="300/h"
+)
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header the proxy sets
 # (`HTTP_X_FORWARDED_FOR`) and how many proxies append to it; the client address is
 # taken that many entries from the right. Leave empty when clients connect directly.
 RATELIMIT_CLIENT_IP_HEADER = env.str("RATELIMIT_CLIENT_IP_HEADER", default="")
 RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=1)
+# Says that a proxy is in front (production says so itself, see SECURE_PROXY_SSL_HEADER):
+# `check --deploy` then warns while RATELIMIT_CLIENT_IP_HEADER is empty (config.W001).
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -197,8 +227,19 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="scan@localhos
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# The respondent's pages take no files and at most this many bytes (config/ratelimit.py).
+# A browser sends at most about 25 KB (a 2,000-character comment, the textarea's
+# maxlength, of 4-byte characters percent-encoded is 24 KB); the margin lets an over-long
+# paste from a client that ignores maxlength (50,000 accented characters are 300 KB
+# url-encoded) reach the page's own check, which names the maximum and keeps the answers.
+RESPONDENT_MAX_BODY_SIZE = 512 * 1024
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# Consultants are logged out after a working day without a request: a request renews the
+# session, written at most every SESSION_RENEW_AFTER seconds (config/sessions.py).
+# Respondents have no session (their signed cookie, valid 30 days, lets them resume), so
+# this writes nothing on their pages.
+SESSION_COOKIE_AGE = 60 * 60 * 10
+SESSION_RENEW_AFTER = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseRedirect
@@ -16,6 +20,26 @@ from .models import (
     Stage,
     VersionItem,
 )
+
+if TYPE_CHECKING:
+    # django-stubs' helper for instances of annotate()d querysets; imported only while
+    # type checking, because django-stubs-ext is a test dependency.
+    from django_stubs_ext import WithAnnotations
+
+
+# The Count() annotations that the admin querysets below add to their rows.
+class _DimensionCount(TypedDict):
+    n_dimensions: int
+
+
+class _ItemCount(TypedDict):
+    n_items: int
+
+
+class _VersionCounts(TypedDict):
+    n_items: int
+    n_campaigns: int
+
 
 # Scoring-relevant fields of an item that a frozen version uses: changing them would
 # silently change the scores of finished campaigns.
@@ -54,7 +78,7 @@ class FrameworkAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(n_dimensions=Count("dimensions"))
 
     @admin.display(description=_("dimensions"), ordering="n_dimensions")
-    def dimension_count(self, obj: Framework) -> int:
+    def dimension_count(self, obj: WithAnnotations[Framework, _DimensionCount]) -> int:
         return obj.n_dimensions
 
 
@@ -100,7 +124,7 @@ class DimensionAdmin(admin.ModelAdmin):
         return obj.full_code
 
     @admin.display(description=_("items"), ordering="n_items")
-    def item_count(self, obj: Dimension) -> int:
+    def item_count(self, obj: WithAnnotations[Dimension, _ItemCount]) -> int:
         return obj.n_items
 
 
@@ -167,7 +191,7 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=_("items"), ordering="n_items")
-    def item_count(self, obj: QuestionnaireVersion) -> int:
+    def item_count(self, obj: WithAnnotations[QuestionnaireVersion, _VersionCounts]) -> int:
         return obj.n_items
 
     @admin.display(description=_("thresholds"))
@@ -175,7 +199,7 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
         return " / ".join(f"{t:g}" for t in obj.thresholds)
 
     @admin.display(description=_("frozen"), boolean=True)
-    def frozen(self, obj: QuestionnaireVersion) -> bool:
+    def frozen(self, obj: WithAnnotations[QuestionnaireVersion, _VersionCounts]) -> bool:
         return obj.n_campaigns > 0
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -216,7 +216,9 @@ class QuestionnaireVersion(models.Model):
         Questionnaire, on_delete=models.PROTECT, related_name="versions"
     )
     number = models.PositiveIntegerField(_("version"), default=1)
-    items = models.ManyToManyField(Item, through="VersionItem", related_name="versions")
+    items: models.ManyToManyField[Item, VersionItem] = models.ManyToManyField(
+        Item, through="VersionItem", related_name="versions"
+    )
     clear_threshold = models.FloatField(
         _("threshold clear"),
         default=50.0,

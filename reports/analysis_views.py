@@ -1,29 +1,22 @@
-"""The item-analysis page: is each dimension measured reliably in this campaign?"""
+"""The item-analysis page: is each dimension measured reliably in this campaign?
+
+Behind the dashboard's access rule: only consultants who own or share the organisation;
+any other campaign, also for staff, is a 404.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from assessment.models import Campaign
-from reports.profile import ALPHA_WEAK, ITEM_TOTAL_WEAK, build_item_analysis
-
-
-def _visible_campaigns(request: HttpRequest):
-    if request.user.is_staff:
-        return Campaign.objects.all()
-    return Campaign.objects.for_user(request.user)
+from assessment.access import consultant_campaign
+from reports.reliability import ALPHA_WEAK, ITEM_TOTAL_WEAK, build_item_analysis
 
 
 @login_required
 def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(
-        _visible_campaigns(request).select_related(
-            "organisation", "questionnaire_version__questionnaire"
-        ),
-        slug=slug,
-    )
+    campaign = consultant_campaign(request, slug)
     context = {
         "campaign": campaign,
         "organisation": campaign.organisation,

@@ -22,12 +22,16 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import plotly
 import plotly.graph_objects as go
 from django.conf import settings
 
 from reports.print_svg import presentation_attributes
+
+if TYPE_CHECKING:
+    from kaleido import Kaleido
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ class ChartRenderer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._kaleido = None
+        self._kaleido: Kaleido | None = None
         self._opened: Future | None = None
 
     @property
@@ -156,7 +160,11 @@ class ChartRenderer:
     async def _draw(
         self, name: str, figure: go.Figure, on_chart: Callable[[str], None] | None
     ) -> str:
+        if self._opened is None:
+            raise ChartsUnavailable("the chart renderer was never started")
         await asyncio.wrap_future(self._opened)
+        if self._kaleido is None:
+            raise ChartsUnavailable("the chart renderer was stopped")
         options = {"format": "svg", "width": figure.layout.width, "height": figure.layout.height}
         svg = await self._kaleido.calc_fig(figure, opts=options)
         if on_chart is not None:

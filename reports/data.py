@@ -22,7 +22,7 @@ from django.db import connections, router
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from assessment.models import Answer, Campaign, Response, Team
+from assessment.models import Answer, Campaign, Response, Team, counted_filter
 from questionnaires.models import Dimension, Framework, Item, QuestionnaireVersion, VersionItem
 from reports.scoring import DimensionSpec, FrameworkSpec, QuestionnaireStructure
 
@@ -142,7 +142,8 @@ class ResponseMatrix:
         role_key = np.array([role_rank.get(r or "", 0) for r in self.roles], dtype=np.int64)
         cells = np.where(self.dont_know, 0, np.nan_to_num(self.values, nan=-1.0)).astype(np.int8)
         keys = [cells[:, j] for j in range(cells.shape[1] - 1, -1, -1)]
-        order = np.lexsort((*keys, role_key, team_key))
+        sort_keys: tuple[npt.NDArray[np.signedinteger], ...] = (*keys, role_key, team_key)
+        order = np.lexsort(sort_keys)
         return ResponseMatrix(
             response_ids=self.response_ids[order],
             team_ids=tuple(self.team_ids[i] for i in order),
@@ -159,10 +160,11 @@ def submitted_filter(
     role: str | None = None,
     prefix: str = "",
 ) -> Q:
-    """Filter on submitted responses of a campaign (optionally one team / one role);
-    ``prefix`` is the path to the Response (``"response__"`` from an Answer)."""
+    """Filter on the submitted responses of a campaign that count (test responses never
+    do), optionally of one team / one role; ``prefix`` is the path to the Response
+    (``"response__"`` from an Answer)."""
     campaign_id = campaign if isinstance(campaign, int) else campaign.pk
-    q = Q(**{f"{prefix}campaign_id": campaign_id, f"{prefix}status": Response.SUBMITTED})
+    q = Q(**{f"{prefix}campaign_id": campaign_id}) & counted_filter(prefix)
     if team_id is not None:
         q &= Q(**{f"{prefix}team_id": team_id})
     if role is not None:
@@ -190,16 +192,17 @@ def load_responses(
     *,
     team_id: int | None = None,
     role: str | None = None,
+    first: int | None = None,
 ) -> ResponseMatrix:
-    """The campaign's submitted responses (or one team's / one role's) as matrices.
+    """The campaign's submitted responses (or one team's / one role's) as matrices;
+    with ``first``, only that many, the earliest submitted.
 
     Two queries, independent of the number of respondents.
     """
-    responses = list(
-        Response.objects.filter(submitted_filter(campaign, team_id=team_id, role=role))
-        .order_by("pk")
-        .values_list("pk", "team_id", "role")
-    )
+    selected = Response.objects.filter(submitted_filter(campaign, team_id=team_id, role=role))
+    if first is not None:
+        selected = selected.order_by("submitted_at", "pk")[:first]
+    responses = sorted(selected.values_list("pk", "team_id", "role"))
     n_rows = len(responses)
     n_items = structure.structure.n_items
     response_ids = np.fromiter((r[0] for r in responses), dtype=np.int64, count=n_rows)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from reports.scoring import QuestionnaireStructure, validate_threshold
+from assessment.anonymity import validate_threshold
+from reports.scoring import QuestionnaireStructure
 
 FloatMatrix = npt.NDArray[np.float64]
 

@@ -28,7 +28,8 @@ from assessment.models import Campaign
 from questionnaires.models import Dimension
 from reports import chart_images, print_svg
 from reports.presentation import profile_context
-from reports.profile import Profile, StageText, build_profile
+from reports.profile import Profile, StageText
+from reports.profile_builder import build_profile
 from reports.url_fetcher import BASE_URL, CHART_URL, StaticOnlyURLFetcher
 
 logger = logging.getLogger(__name__)
@@ -81,14 +82,19 @@ def report_input(campaign: Campaign, language: str, team: str | None = None) -> 
     """The report's data. Raises `GroupTooSmall` / `UnknownGroup` for a team that is
     hidden or unknown, `ReportUnavailable` when the whole campaign is below k."""
     profile = build_profile(campaign, team=team, language=language)
+    waits_for_close = (
+        not profile.final and profile.results_during_fieldwork == Campaign.RESULTS_AFTER_CLOSING
+    )
     if profile.below_threshold or profile.respondents == 0:
         with translation.override(profile.language):
+            if waits_for_close:
+                raise ReportUnavailable(_("A report is made once the campaign has closed."))
             raise ReportUnavailable(
                 _(
                     "A report is made once at least %(k)s people have answered "
                     "(%(n)s so far), so that no one can be recognised in it."
                 )
-                % {"k": profile.anonymity_threshold, "n": profile.respondents}
+                % {"k": profile.anonymity_threshold, "n": profile.submitted}
             )
     return ReportInput(profile=profile, team=team, checklist=_checklist(profile.language))
 

@@ -10,6 +10,7 @@ the campaign get anything; for others the campaign does not exist (404).
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,10 +22,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from assessment.access import consultant_campaign
 from reports import report_jobs
 from reports.pdf import ReportUnavailable, report_input
 from reports.profile import GroupTooSmall, UnknownGroup
-from reports.views import consultant_campaign, page_language
+from reports.views import page_language
 
 
 def _options(request: HttpRequest) -> tuple[str, str | None]:
@@ -42,10 +44,10 @@ def _query(language: str, team: str | None, **extra: str) -> str:
 
 @require_GET
 @login_required
-def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
     campaign = consultant_campaign(request, slug)
     language, team = _options(request)
-    context = {"campaign": campaign, "team": team, "language": language}
+    context: dict[str, Any] = {"campaign": campaign, "team": team, "language": language}
     try:
         report = report_input(campaign, language, team=team)
     except UnknownGroup as error:
@@ -56,9 +58,9 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     key = report_jobs.ReportKey.of(campaign.slug, report)
     if path := report_jobs.finished(key):
         name = "-".join(part for part in (campaign.slug, slugify(team or ""), language) if part)
-        response = FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-report.pdf")
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        pdf = FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-report.pdf")
+        patch_cache_control(pdf, private=True, no_store=True)
+        return pdf
     report_jobs.start(key, report)
     base = reverse("reports:report_status", args=[campaign.slug])
     context.update(

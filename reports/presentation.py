@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from assessment.models import Response
-from reports import charts
-from reports.profile import DimensionProfile, FrameworkProfile, GroupProfile, Profile
+from reports import charts, scoring
+from reports.profile import (
+    DimensionProfile,
+    FrameworkProfile,
+    GapProfile,
+    GroupProfile,
+    Profile,
+)
 
 ChartMaker = Callable[[str, go.Figure], Any]
 
@@ -49,6 +55,11 @@ class FrameworkBlock:
     weakest: DimensionRow | None
     radar: Any  # what `chart` made of the figure; None without a radar
     bars: Any
+
+
+class GapRow(TypedDict):
+    row: DimensionRow
+    gap: GapProfile
 
 
 @dataclass(frozen=True)
@@ -122,12 +133,13 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
         }
         for code, r in rows.items()
     ]
-    gaps = [
+    gaps: list[GapRow] = [
         {"row": rows[g.dimension], "gap": g}
         for g in sorted(profile.gaps, key=lambda g: g.gap, reverse=True)
         if g.dimension in rows
     ]
-    keys = next((b for b in frameworks if b.framework.code == "keys"), None)
+    # The gate page belongs to the weakest-link framework (the five keys), whatever its code.
+    keys = next((b for b in frameworks if b.framework.aggregation == scoring.WEAKEST_LINK), None)
     overall_stage = next((s for s in profile.stages if s.code == profile.overall_stage), None)
 
     return {

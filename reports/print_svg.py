@@ -55,22 +55,27 @@ class WholeRun(str):
         yield str(self)
 
 
-def _whole_runs(draw_per_character: Callable) -> Callable:
-    from weasyprint.svg.utils import normalize
+class _WholeRuns:
+    """WeasyPrint's SVG text drawer, handing it a run placed as a whole as one character."""
 
-    def placed_as_one_run(node) -> bool:
-        if any(len(normalize(node.get(name)).split()) > 1 for name in PER_CHARACTER):
+    draws_whole_runs = True  # how `draw_text_runs_whole` tells it is installed
+
+    def __init__(self, draw_per_character: Callable[..., None]) -> None:
+        from weasyprint.svg.utils import normalize
+
+        self.draw_per_character = draw_per_character
+        self.normalize = normalize
+
+    def placed_as_one_run(self, node) -> bool:
+        if any(len(self.normalize(node.get(name)).split()) > 1 for name in PER_CHARACTER):
             return False
         return not any(node.get(name) not in (None, "", "0", "normal") for name in SPACING)
 
-    def draw_text(svg, node, font_size) -> None:
+    def __call__(self, svg, node, font_size) -> None:
         element = node._etree_node
-        if type(element.text) is str and len(element.text) > 1 and placed_as_one_run(node):
+        if type(element.text) is str and len(element.text) > 1 and self.placed_as_one_run(node):
             element.text = WholeRun(element.text)
-        draw_per_character(svg, node, font_size)
-
-    draw_text.draws_whole_runs = True
-    return draw_text
+        self.draw_per_character(svg, node, font_size)
 
 
 _installing = threading.Lock()
@@ -87,7 +92,7 @@ def draw_text_runs_whole() -> bool:
             return True
         if getattr(current, "__module__", None) != "weasyprint.svg.text":
             return False
-        whole = _whole_runs(current)
+        whole = _WholeRuns(current)
         for tag, drawer in svg_drawing.TAGS.items():
             if drawer is current:
                 svg_drawing.TAGS[tag] = whole

@@ -14,8 +14,8 @@ dataclasses with full-precision floats; None means "no score".
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal, overload
 
 import numpy as np
@@ -37,17 +37,11 @@ FAVOURABLE_FROM = 4.0  # keyed values 4 and 5 are favourable
 UNIFORM_NULL_VARIANCE = 2.0  # sigma^2_EU = (5^2 - 1) / 12 for a 5-option scale
 AGREEMENT_STRONG = 0.70
 AGREEMENT_MODERATE = 0.50
-GAP_FLAG = 15.0
-MANAGEMENT_ROLES: tuple[str, ...] = ("board", "manager")
-EMPLOYEE_ROLES: tuple[str, ...] = ("employee",)
-
-MINIMUM_ANONYMITY_THRESHOLD = 3
-DEFAULT_ANONYMITY_THRESHOLD = 5
 
 # Scores are kept at full precision; comparisons against a boundary (stage thresholds,
 # the gap flag, ties between dimensions) are made at this many decimals so that float
 # noise such as 69.99999999999999 for an exact 70 cannot change a stage.
-_COMPARE_DECIMALS = 9
+COMPARE_DECIMALS = 9
 
 
 # --------------------------------------------------------------------------- structure
@@ -178,7 +172,7 @@ def stage_for(
     """S < clear -> rough, < cut -> clear, < shining -> cut, else shining (None -> None)."""
     if score is None:
         return None
-    s = round(float(score), _COMPARE_DECIMALS)
+    s = round(float(score), COMPARE_DECIMALS)
     clear, cut, shining = thresholds
     if s < clear:
         return "rough"
@@ -201,14 +195,6 @@ def rwg_j(mean_variance: float, j: int) -> float | None:
         return 0.0
     top = j * (1.0 - ratio)
     return top / (top + ratio)
-
-
-def rwg_from_item_variances(variances: Iterable[float]) -> float | None:
-    """rwg(J) from the sample variances of the items that have >= 2 answers."""
-    vs = [float(v) for v in variances]
-    if not vs:
-        return None
-    return rwg_j(sum(vs) / len(vs), len(vs))
 
 
 def agreement_label(rwg: float | None) -> str | None:
@@ -374,7 +360,7 @@ def _aggregate_framework(
     if spec.aggregation == WEAKEST_LINK:
         if scored:
             # min() keeps the first of equal scores: questionnaire order decides ties.
-            low = min(scored, key=lambda sr: round(sr[1].score or 0.0, _COMPARE_DECIMALS))
+            low = min(scored, key=lambda sr: round(sr[1].score or 0.0, COMPARE_DECIMALS))
             weakest = low[1].code
             score = low[1].score
         else:
@@ -468,198 +454,31 @@ def score_group(prepared: PreparedAnswers, row_mask: npt.ArrayLike | None = None
     )
 
 
-def score_campaign(
-    structure: QuestionnaireStructure,
-    answers: npt.ArrayLike,
-    dont_know: npt.ArrayLike | None = None,
+def withhold_dimensions(
+    scores: GroupScores, hidden: Collection[str], structure: QuestionnaireStructure
 ) -> GroupScores:
-    """Convenience: prepare and score everyone."""
-    return score_group(prepare(structure, answers, dont_know))
-
-
-# --------------------------------------------------------------------------- breakdowns
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    name: str
-    n: int  # submitted responses in the group
-    suppressed: bool
-    scores: GroupScores | None  # None when suppressed
-
-
-def cross_labels(
-    first: Sequence[str | None] | npt.NDArray[np.object_],
-    second: Sequence[str | None] | npt.NDArray[np.object_],
-    separator: str = " × ",
-) -> list[str | None]:
-    """Labels for a team x role breakdown; None where either side is missing."""
-    return [
-        None if (a is None or a == "" or b is None or b == "") else f"{a}{separator}{b}"
-        for a, b in zip(first, second, strict=True)
-    ]
-
-
-def group_masks(
-    labels: Sequence[str | None] | npt.NDArray[np.object_],
-) -> dict[str, BoolMatrix]:
-    """One boolean row mask per distinct label (sorted by name); None / "" rows belong
-    to no group of the breakdown (they still count in the campaign's totals)."""
-    index: dict[str, int] = {}
-    codes = np.empty(len(labels), dtype=np.int64)
-    for row, label in enumerate(labels):
-        if label is None or label == "":
-            codes[row] = -1
-            continue
-        key = str(label)
-        codes[row] = index.setdefault(key, len(index))
-    return {name: codes == index[name] for name in sorted(index)}
-
-
-def score_breakdown(
-    prepared: PreparedAnswers,
-    labels: Sequence[str | None] | npt.NDArray[np.object_],
-    k: int,
-    extra_groups: Iterable[str] = (),
-) -> tuple[GroupResult, ...]:
-    """Score every group of one breakdown (team, role, team x role), applying the
-    anonymity threshold ``k`` with complementary suppression.
-
-    ``labels`` has one entry per respondent row. ``extra_groups`` names groups that
-    exist but have no responses (e.g. a team nobody from answered), so they are listed
-    as suppressed. Groups are returned sorted by name.
-    """
-    validate_threshold(k)
-    if len(labels) != prepared.n_respondents:
-        raise ValueError("one label per respondent is needed")
-    masks = group_masks(labels)
-    counts = {name: int(mask.sum()) for name, mask in masks.items()}
-    for name in extra_groups:
-        counts.setdefault(name, 0)
-    hidden = suppressed_groups(counts, k)
-    out: list[GroupResult] = []
-    for name in sorted(counts):
-        if name in hidden:
-            out.append(GroupResult(name=name, n=counts[name], suppressed=True, scores=None))
-        else:
-            scores = score_group(prepared, masks[name])
-            out.append(GroupResult(name=name, n=counts[name], suppressed=False, scores=scores))
-    return tuple(out)
-
-
-# --------------------------------------------------------------------------- gaps
-
-
-@dataclass(frozen=True)
-class PerceptionGap:
-    dimension: str
-    management: float | None  # S(board + manager); None when hidden
-    employees: float | None  # S(employee); None when hidden
-    gap: float | None  # management - employees; None when hidden (a side below k)
-    flagged: bool  # |gap| >= 15
-    n_management: int  # respondents with a dimension mean on each side
-    n_employees: int
-
-    @property
-    def shown(self) -> bool:
-        return self.gap is not None
-
-
-def gaps_between(
-    management: GroupScores,
-    employees: GroupScores,
-    k: int,
-    flag_at: float = GAP_FLAG,
-) -> tuple[PerceptionGap, ...]:
-    """Per dimension S(management) - S(employees), shown only when both sides have at
-    least k respondents with a mean in that dimension; flagged when |gap| >= flag_at."""
-    validate_threshold(k)
-    out: list[PerceptionGap] = []
-    for mg, em in zip(management.dimensions, employees.dimensions, strict=True):
-        if mg.code != em.code:
-            raise ValueError("both groups must be scored on the same structure")
-        shown = mg.n >= k and em.n >= k and mg.score is not None and em.score is not None
-        if shown and mg.score is not None and em.score is not None:
-            gap = mg.score - em.score
-            flagged = round(abs(gap), _COMPARE_DECIMALS) >= flag_at
-            out.append(PerceptionGap(mg.code, mg.score, em.score, gap, flagged, mg.n, em.n))
-        else:
-            out.append(PerceptionGap(mg.code, None, None, None, False, mg.n, em.n))
-    return tuple(out)
-
-
-def perception_gaps(
-    prepared: PreparedAnswers,
-    roles: Sequence[str | None] | npt.NDArray[np.object_],
-    k: int,
-    flag_at: float = GAP_FLAG,
-) -> tuple[PerceptionGap, ...]:
-    """Gap per dimension between board + manager and employee rows (see gaps_between).
-
-    Every dimension is returned in questionnaire order; hidden ones carry None values.
-    """
-    if len(roles) != prepared.n_respondents:
-        raise ValueError("one role per respondent is needed")
-    role_arr = np.asarray([r if r is not None else "" for r in roles], dtype=object)
-    mgmt = np.isin(role_arr, MANAGEMENT_ROLES)
-    empl = np.isin(role_arr, EMPLOYEE_ROLES)
-    return gaps_between(score_group(prepared, mgmt), score_group(prepared, empl), k, flag_at)
-
-
-# --------------------------------------------------------------------------- priorities
-
-
-def _agreement_key(rwg: float | None) -> float:
-    return -math.inf if rwg is None else rwg
-
-
-def priorities(dimensions: Iterable[DimensionResult], count: int = 3) -> tuple[str, ...]:
-    """The ``count`` lowest-scoring dimensions; ties: lower agreement first (no agreement
-    counts as lowest), then questionnaire order. Dimensions without a score are left out."""
-    scored = [d for d in dimensions if d.score is not None]
-    ranked = sorted(
-        scored,
-        key=lambda d: (round(d.score or 0.0, _COMPARE_DECIMALS), _agreement_key(d.agreement)),
+    """``scores`` with the dimensions in ``hidden`` blanked (their n stays). A framework
+    with a blanked dimension loses its score, and the overall index with it: from the
+    others, a mean would give the blanked score back."""
+    dimensions = tuple(
+        replace(
+            d,
+            score=None,
+            mean=None,
+            stage=None,
+            agreement=None,
+            agreement_label=None,
+            favourable=None,
+            dont_know=None,
+        )
+        if d.code in hidden
+        else d
+        for d in scores.dimensions
     )
-    return tuple(d.code for d in ranked[:count])
-
-
-def strengths(dimensions: Iterable[DimensionResult], count: int = 3) -> tuple[str, ...]:
-    """The ``count`` highest-scoring dimensions; ties: higher agreement first, then
-    questionnaire order. Dimensions without a score are left out."""
-    scored = [d for d in dimensions if d.score is not None]
-    ranked = sorted(
-        scored,
-        key=lambda d: (-round(d.score or 0.0, _COMPARE_DECIMALS), -_agreement_key(d.agreement)),
+    blanked = {d.framework for d in dimensions if d.code in hidden}
+    frameworks = tuple(
+        FrameworkResult(f.code, f.aggregation, None, None, None, None) if f.code in blanked else f
+        for f in scores.frameworks
     )
-    return tuple(d.code for d in ranked[:count])
-
-
-# --------------------------------------------------------------------------- anonymity
-
-
-def validate_threshold(k: int) -> int:
-    """The anonymity threshold k: an integer, never below 3."""
-    if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise TypeError("the anonymity threshold must be an integer")
-    if k < MINIMUM_ANONYMITY_THRESHOLD:
-        raise ValueError(f"the anonymity threshold is never below {MINIMUM_ANONYMITY_THRESHOLD}")
-    return int(k)
-
-
-def suppressed_groups(counts: Mapping[str, int], k: int) -> set[str]:
-    """Groups of one breakdown to hide, given their submitted-response counts.
-
-    Every group with fewer than k responses is suppressed. If exactly one suppressed
-    group holds responses, the next-smallest group (ties by name) is suppressed too, so
-    the hidden group cannot be derived from the total. Empty groups (0 responses) are
-    suppressed but do not count as that partner: subtracting them reveals nothing.
-    """
-    validate_threshold(k)
-    hidden = {name for name, n in counts.items() if n < k}
-    with_data = [name for name in hidden if counts[name] > 0]
-    if len(with_data) == 1:
-        candidates = sorted((n, name) for name, n in counts.items() if name not in hidden and n > 0)
-        if candidates:
-            hidden.add(candidates[0][1])
-    return hidden
+    overall = scores.overall if not blanked else OverallResult(score=None, stage=None)
+    return GroupScores(scores.respondents, dimensions, frameworks, overall)

@@ -44,7 +44,7 @@ class StaticOnlyURLFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if url.startswith(CHART_URL) and self.charts is not None:
-            return self._chart(url)
+            return self._chart(url, self.charts)
         path = self._static_path(url)
         found = finders.find(path) if path else None
         if not found:
@@ -56,9 +56,9 @@ class StaticOnlyURLFetcher(URLFetcher):
         self.served.append(url)
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
-    def _chart(self, url: str) -> URLFetcherResponse:
+    def _chart(self, url: str, charts: Callable[[str], str | None]) -> URLFetcherResponse:
         match = CHART_NAME.match(url[len(CHART_URL) :])
-        svg = self.charts(match[1]) if match else None
+        svg = charts(match[1]) if match else None
         if svg is None:
             raise RefusedURL(f"no chart at {url}")  # WeasyPrint shows the image's alt text
         self.served.append(url)

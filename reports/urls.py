@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import analysis_views, pdf_views
+from . import analysis_views, export_views, pdf_views
 from . import views as dashboard_views
 
 app_name = "reports"
 
 urlpatterns: list = [
     path("campaigns/<slug:slug>/dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("campaigns/<slug:slug>/export.csv", dashboard_views.export_csv, name="export_csv"),
-    path("campaigns/<slug:slug>/export.xlsx", dashboard_views.export_xlsx, name="export_xlsx"),
+    path("campaigns/<slug:slug>/export.csv", export_views.export_csv, name="export_csv"),
+    path("campaigns/<slug:slug>/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
     path("campaigns/<slug:slug>/export.json", dashboard_views.export_json, name="export_json"),
     path("campaigns/<slug:slug>/report.pdf", pdf_views.report_pdf, name="report_pdf"),
     path("campaigns/<slug:slug>/report/status/", pdf_views.report_status, name="report_status"),

@@ -1,6 +1,6 @@
 """The campaign dashboard and its downloads (CSV, XLSX and JSON).
 
-Thin views: the numbers come from `reports.profile.build_profile`, the figures from
+Thin views: the numbers come from `reports.profile_builder.build_profile`, the figures from
 `reports.charts`; what is here only arranges them for the template. A consultant sees
 only campaigns of organisations they own or share (`Campaign.objects.for_user`); any
 other campaign is a 404.
@@ -15,28 +15,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, get_language_info
 from django.views.decorators.http import require_GET
 
+from assessment.access import consultant_campaign
 from assessment.models import Campaign, Response
 from reports import charts
 from reports.presentation import profile_context, role_names
-from reports.profile import GroupTooSmall, UnknownGroup, build_profile
-from reports.responses_io import export_responses_csv, export_responses_xlsx
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def consultant_campaign(request: HttpRequest, slug: str) -> Campaign:
-    return get_object_or_404(
-        Campaign.objects.for_user(request.user).select_related(
-            "organisation", "questionnaire_version__questionnaire"
-        ),
-        slug=slug,
-    )
+from reports.profile import GroupTooSmall, ResultsNotFinal, UnknownGroup
+from reports.profile_builder import build_profile
 
 
 def page_language() -> str:
@@ -50,24 +40,6 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 # =========================================================================== downloads
-
-
-@require_GET
-@login_required
-def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The submitted responses as CSV (UTF-8 with a byte order mark, for Excel)."""
-    campaign = consultant_campaign(request, slug)
-    text = export_responses_csv(campaign)
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
-    return _attachment(response, f"{campaign.slug}-responses.csv")
-
-
-@require_GET
-@login_required
-def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
-    response = HttpResponse(export_responses_xlsx(campaign), content_type=XLSX_CONTENT_TYPE)
-    return _attachment(response, f"{campaign.slug}-responses.xlsx")
 
 
 @require_GET
@@ -111,8 +83,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     role = request.GET.get("role", "").strip() or None
     k = int(campaign.anonymity_threshold)
     team_names = list(campaign.teams.order_by("order", "name").values_list("name", flat=True))
+    final = campaign.fieldwork_ended()
     context: dict[str, Any] = {
         "campaign": campaign,
+        "final": final,
         "organisation": campaign.organisation,
         "k": k,
         "selected_team": team or "",
@@ -127,6 +101,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     }
     try:
         profile = build_profile(campaign, team=team, role=role, language=page_language())
+    except ResultsNotFinal:
+        context["state"] = "interim_scope"
     except GroupTooSmall:
         context["state"] = "hidden"
     except UnknownGroup:
@@ -135,8 +111,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         context["profile"] = profile
         rate = profile.response_rate
         context["response_rate_pct"] = None if rate is None else round(rate * 100)
-        if profile.respondents == 0 and not (team or role):
+        if profile.submitted == 0 and not (team or role):
             context["state"] = "empty"
+        elif not final and campaign.results_during_fieldwork == Campaign.RESULTS_AFTER_CLOSING:
+            context["state"] = "waiting"
         elif profile.below_threshold:
             context["state"] = "below"
         else:

@@ -49,6 +49,14 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     language = "en"  # tests read in English; Dutch tests say so explicitly
 
 
+class ClosedCampaignFactory(CampaignFactory):
+    """A campaign whose fieldwork has ended: its results are final, with every group
+    the anonymity rule allows (an open campaign shows only interim, whole-campaign
+    results)."""
+
+    status = Campaign.CLOSED
+
+
 class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Team

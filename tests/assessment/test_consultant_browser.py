@@ -67,7 +67,9 @@ def test_consultant_creates_campaign_and_sees_responses_arrive(
     assert page.locator("[data-stat=submitted]").inner_text() == "1"
     assert "25%" in page.locator(".progress-table").inner_text()
 
-    # The QR page draws an inline SVG, no external image.
+    # The QR page draws an inline SVG, no external image (once the draft is opened).
+    page.get_by_role("button", name="Open campaign").click()
+    page.wait_for_url(f"{live_server.url}/campaigns/workshop-scan/")
     page.get_by_role("link", name="QR code", exact=True).click()
     page.wait_for_url(f"{live_server.url}/campaigns/workshop-scan/qr/")
     assert page.locator(".qr-code svg").count() == 1

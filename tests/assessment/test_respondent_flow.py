@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessment import responding
-from assessment.models import Answer, Campaign, Comment, Invitation, Response
+from assessment.models import Answer, Availability, Campaign, Comment, Invitation, Response
 from assessment.tokens import RESUME_CODE_ALPHABET, digest, format_resume_code
 from questionnaires.models import Item
 from tests.assessment.conftest import Respondent, make_invitation, read_cookie
@@ -91,16 +91,29 @@ def test_cookie_packing_and_link_credentials():
 def test_campaign_availability(quick_version):
     now = timezone.now()
     campaign = CampaignFactory.build(questionnaire_version=quick_version)
-    available = responding.campaign_availability
-    assert available(campaign, now) is responding.Availability.OPEN
+    # One home for the rule: the campaign says whether it takes answers, and why not.
+    available = Campaign.availability
+    assert available(campaign, now) is Availability.OPEN
     campaign.opens_at = now + timedelta(hours=1)
-    assert available(campaign, now) is responding.Availability.NOT_YET_OPEN
+    assert available(campaign, now) is Availability.NOT_YET_OPEN
     campaign.opens_at, campaign.closes_at = now - timedelta(hours=1), now
-    assert available(campaign, now) is responding.Availability.CLOSED
+    assert available(campaign, now) is Availability.CLOSED
     campaign.closes_at, campaign.status = None, Campaign.DRAFT
-    assert available(campaign, now) is responding.Availability.DRAFT
+    assert available(campaign, now) is Availability.DRAFT
     campaign.status = Campaign.CLOSED
-    assert available(campaign, now) is responding.Availability.CLOSED
+    assert available(campaign, now) is Availability.CLOSED
+
+
+def test_fieldwork_ends_when_the_campaign_takes_no_more_answers(quick_version):
+    now = timezone.now()
+    campaign = CampaignFactory.build(questionnaire_version=quick_version)
+    assert campaign.is_accepting_responses(now) and not campaign.fieldwork_ended(now)
+    campaign.closes_at = now
+    assert not campaign.is_accepting_responses(now) and campaign.fieldwork_ended(now)
+    campaign.closes_at, campaign.status = None, Campaign.CLOSED
+    assert campaign.fieldwork_ended(now)
+    campaign.status = Campaign.DRAFT
+    assert not campaign.fieldwork_ended(now)
 
 
 def test_parse_page_without_database(quick_version):

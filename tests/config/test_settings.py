@@ -55,6 +55,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "test-only-" + "0123456789abcdef" * 4,
         "DJANGO_ALLOWED_HOSTS": "scan.example.nl",
+        # Behind the README's reverse proxy, the client address comes from its header.
+        "RATELIMIT_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
     }
     env.update(overrides)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

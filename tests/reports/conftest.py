@@ -1,7 +1,7 @@
 import pytest
 
 from assessment.models import Response
-from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory
+from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
 from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
 
 
@@ -9,7 +9,7 @@ from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
 def report_campaign(quick_version, consultant):
     """A quick scan (k = 5) of consultant's "Rapport & Co": Alpha 6 employees, Beta 6
     managers (one comment each, an attempt at markup), Gamma 2 employees (below k)."""
-    campaign = CampaignFactory(
+    campaign = ClosedCampaignFactory(
         organisation=OrganisationFactory(owner=consultant, name="Rapport & Co"),
         questionnaire_version=quick_version,
         anonymity_threshold=5,

@@ -169,8 +169,8 @@ def texts(fig: go.Figure) -> list[str]:
 # --------------------------------------------------------------------------- module
 
 
-def test_stage_colours_match_app_css():
-    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+def test_stage_colours_match_the_stylesheet():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "stages.css").read_text()
     found = dict(re.findall(r"--stage-(\w+):\s*(#[0-9a-fA-F]{6})", css))
     assert found == charts.STAGE_COLOURS
 

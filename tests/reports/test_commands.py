@@ -1,4 +1,5 @@
-"""The command-line contract: export_profile, export_responses, import_responses.
+"""The command-line contract: export_profile, export_responses (import_responses is
+tested in tests/assessment/test_commands.py).
 
 The demo test recomputes one dimension from the raw Answer rows with plain Python,
 following DESIGN.md literally, independent of the numpy scoring code.
@@ -6,6 +7,7 @@ following DESIGN.md literally, independent of the numpy scoring code.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -16,9 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from assessment.models import Answer, Campaign, Response
+from assessment.models import Answer, AuditEntry, Campaign, Response
 from questionnaires.models import Item
-from tests.factories import CampaignFactory, TeamFactory
 from tests.reports.test_profile import (
     ITEMS,
     assert_design_shape,
@@ -67,7 +68,6 @@ def test_unknown_slug_is_a_clear_error(db, tmp_path):
     for args in (
         ("export_profile", "nope"),
         ("export_responses", "nope", "-o", str(tmp_path / "x.csv")),
-        ("import_responses", "nope", str(tmp_path / "x.csv")),
     ):
         with pytest.raises(CommandError, match="No campaign with the slug 'nope'"):
             run(*args)
@@ -90,42 +90,62 @@ def test_export_responses_csv_and_xlsx(version, tmp_path):
     assert sheet.max_row == 13
 
 
-# --------------------------------------------------------------------------- import_responses
-
-
-def test_import_responses_command(version, tmp_path):
-    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3)
-    TeamFactory(campaign=campaign, name="North")
-    good = tmp_path / "good.csv"
-    good.write_text(
-        "respondent,team,role," + ",".join(ITEM_CODES) + "\n"
-        "a,North,manager,1,2,3,4,5,dk,\n"
-        "b,,employee,3,3,3,3,3,3,3\n",
-        encoding="utf-8",
+def test_export_responses_is_audited_under_the_os_user(version, tmp_path, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "operator")
+    campaign = build_teams_campaign(version)
+    target = tmp_path / "responses.csv"
+    out, _ = run("export_responses", campaign.slug, "-o", str(target))
+    assert out == (
+        f"12 responses of {campaign.slug} (default form) written to {target}; "
+        "recorded in the audit log as operator (OS user).\n"
     )
-    out, _ = run("import_responses", campaign.slug, str(good))
-    assert "Imported 2 responses with 13 answers" in out
-    assert Response.objects.filter(campaign=campaign, status=Response.SUBMITTED).count() == 2
-
-
-def test_import_responses_command_lists_every_problem(version, tmp_path):
-    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3)
-    bad = tmp_path / "bad.csv"
-    bad.write_text(
-        "respondent,team,role," + ",".join(ITEM_CODES) + "\n"
-        "a,West,manager,1,2,3,4,5,dk,\n"
-        "b,,boss,3,3,9,3,3,3,3\n",
-        encoding="utf-8",
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert sorted(int(r["respondent"]) for r in rows) == list(range(1, 13))
+    assert "hidden" in {r["team"] for r in rows}
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.username, entry.action) == (
+        None,
+        "operator (OS user)",
+        AuditEntry.EXPORT_RESPONSES,
     )
-    err = io.StringIO()
-    with pytest.raises(CommandError, match="3 problems in bad.csv; nothing was imported"):
-        call_command("import_responses", campaign.slug, str(bad), stdout=io.StringIO(), stderr=err)
-    lines = err.getvalue().splitlines()
-    assert any("row 2, column team" in line and "West" in line for line in lines)
-    assert any("row 3, column role" in line and "boss" in line for line in lines)
-    assert any("row 3, column alpha.one.3" in line and "'9'" in line for line in lines)
-    assert Response.objects.filter(campaign=campaign).count() == 0
-    assert Answer.objects.filter(response__campaign=campaign).count() == 0
+    assert entry.details == {
+        "campaign": campaign.slug,
+        "organisation": campaign.organisation.name,
+        "form": "default",
+        "format": "csv",
+        "rows": 12,
+        "via": "command",
+        "os_user": "operator",
+    }
+
+
+def test_export_responses_full_under_an_account(version, tmp_path, consultant):
+    campaign = build_teams_campaign(version)
+    target = tmp_path / "backup.csv"
+    run("export_responses", campaign.slug, "--full", "--user", "consultant-a", "-o", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert len(rows) == 12 and "hidden" not in {r["team"] for r in rows}
+    assert all(r["respondent"].startswith("web-") for r in rows)
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.username, entry.details["form"]) == (
+        consultant,
+        "consultant-a",
+        "full",
+    )
+
+
+def test_export_responses_unknown_user(version, tmp_path):
+    campaign = build_teams_campaign(version)
+    with pytest.raises(CommandError, match="There is no user 'ghost'"):
+        run("export_responses", campaign.slug, "--user", "ghost", "-o", str(tmp_path / "x.csv"))
+    assert not AuditEntry.objects.exists()
+
+
+def test_export_responses_help_says_who_is_recorded():
+    from reports.management.commands.export_responses import Command
+
+    assert "--user" in Command.help and "operating-system login name" in Command.help
+    assert "as safe as the database" in Command.help
 
 
 # --------------------------------------------------------------------------- the demo, by hand

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Answer, Campaign, Comment, Response
-from reports import views
-from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
+from assessment.response_file import XLSX_CONTENT_TYPE
+from tests.factories import ClosedCampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
 
 EVIL_COMMENT = '<img src="file:///etc/hostname"> <script>alert(1)</script> http://example.com/x.png'
 
@@ -45,7 +45,7 @@ def campaign(quick_version, consultant) -> Campaign:
     """A quick-scan campaign (k = 5) of three teams: Alpha 6 employees, Beta 6 managers,
     Gamma 2 employees (below k, so Alpha is hidden too: complementary suppression)."""
     organisation = OrganisationFactory(owner=consultant, name="Dash BV")
-    campaign = CampaignFactory(
+    campaign = ClosedCampaignFactory(
         organisation=organisation,
         questionnaire_version=quick_version,
         anonymity_threshold=5,
@@ -227,7 +227,7 @@ def test_unknown_team_or_role(owner_client, campaign):
 
 
 def test_empty_state_without_submitted_responses(owner_client, quick_version, consultant):
-    campaign = CampaignFactory(
+    campaign = ClosedCampaignFactory(
         organisation=OrganisationFactory(owner=consultant), questionnaire_version=quick_version
     )
     ResponseFactory(campaign=campaign, status=Response.IN_PROGRESS)
@@ -238,7 +238,7 @@ def test_empty_state_without_submitted_responses(owner_client, quick_version, co
 
 
 def test_below_threshold_state(owner_client, quick_version, consultant):
-    campaign = CampaignFactory(
+    campaign = ClosedCampaignFactory(
         organisation=OrganisationFactory(owner=consultant),
         questionnaire_version=quick_version,
         anonymity_threshold=5,
@@ -252,7 +252,7 @@ def test_below_threshold_state(owner_client, quick_version, consultant):
 
 
 def test_change_against_the_previous_round(owner_client, campaign):
-    earlier = CampaignFactory(
+    earlier = ClosedCampaignFactory(
         organisation=campaign.organisation,
         questionnaire_version=campaign.questionnaire_version,
         anonymity_threshold=5,
@@ -314,7 +314,7 @@ def test_dutch_page_uses_decimal_commas(owner_client, campaign):
 def test_query_count_is_flat(owner_client, campaign, quick_version, consultant):
     with CaptureQueriesContext(connection) as small:
         assert owner_client.get(dashboard_url(campaign)).status_code == 200
-    large = CampaignFactory(
+    large = ClosedCampaignFactory(
         organisation=campaign.organisation,
         questionnaire_version=quick_version,
         anonymity_threshold=5,
@@ -339,7 +339,10 @@ def test_query_budget(owner_client, campaign, django_assert_max_num_queries):
 
 
 def test_csv_download(owner_client, campaign):
-    response = owner_client.get(reverse("reports:export_csv", args=[campaign.slug]))
+    # The respondent-level file is downloaded from its warning page, by POST.
+    page = owner_client.get(reverse("reports:export_csv", args=[campaign.slug]))
+    assert page.status_code == 200 and "every answer of every respondent" in page.content.decode()
+    response = owner_client.post(reverse("reports:export_csv", args=[campaign.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="dash-responses.csv"'
@@ -351,9 +354,9 @@ def test_csv_download(owner_client, campaign):
 
 def test_xlsx_download(owner_client, campaign):
     openpyxl = pytest.importorskip("openpyxl")
-    response = owner_client.get(reverse("reports:export_xlsx", args=[campaign.slug]))
+    response = owner_client.post(reverse("reports:export_xlsx", args=[campaign.slug]))
     assert response.status_code == 200
-    assert response["Content-Type"] == views.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="dash-responses.xlsx"'
     assert response.content[:2] == b"PK"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -374,7 +377,8 @@ def test_json_download(owner_client, campaign):
 
 
 def test_downloads_only_by_get(owner_client, campaign):
-    for name in ("dashboard", "export_csv", "export_xlsx", "export_json"):
+    # The respondent-level exports are POSTs from their warning page (tested above).
+    for name in ("dashboard", "export_json"):
         response = owner_client.post(reverse(f"reports:{name}", args=[campaign.slug]))
         assert response.status_code == 405, name
 

@@ -125,9 +125,13 @@ def test_dashboard_draws_every_chart_and_downloads(demo, tmp_path):
         json_path = tmp_path / json_download.suggested_filename
         json_download.save_as(json_path)
 
+        # The respondent-level file: its warning page first, then the download.
+        page.click(".dashboard-downloads [data-download=csv]")
+        page.wait_for_load_state("networkidle")
         with page.expect_download() as info:
-            page.click("[data-download=csv]")
+            page.click("main form [data-download=csv]")
         csv_download = info.value
+        page.go_back()
         csv_path = tmp_path / csv_download.suggested_filename
         csv_download.save_as(csv_path)
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from reports import chart_images, pdf, url_fetcher
 from reports.checks import chart_browser_check
 from reports.profile import GroupTooSmall
-from tests.factories import CampaignFactory, OrganisationFactory
+from tests.factories import ClosedCampaignFactory, OrganisationFactory
 from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
 
 
@@ -197,7 +197,7 @@ def test_team_report_is_refused_for_a_team_below_k(campaign):
 
 
 def test_no_report_below_k(quick_version, consultant):
-    campaign = CampaignFactory(
+    campaign = ClosedCampaignFactory(
         organisation=OrganisationFactory(owner=consultant),
         questionnaire_version=quick_version,
         anonymity_threshold=5,

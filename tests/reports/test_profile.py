@@ -19,8 +19,9 @@ from questionnaires.models import (
     Recommendation,
     VersionItem,
 )
-from reports.profile import GroupTooSmall, UnknownGroup, build_profile
-from tests.factories import CampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
+from reports.profile import GroupTooSmall, UnknownGroup
+from reports.profile_builder import build_profile
+from tests.factories import ClosedCampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
 
 # --------------------------------------------------------------------------- helpers
 # (imported by the other report tests)
@@ -146,7 +147,9 @@ OTHERS = {"alpha.two.1": 3, "alpha.two.2": 3, "beta.three.1": 2, "beta.four.1": 
 
 @pytest.fixture
 def hand_campaign(version):
-    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3, language="en")
+    campaign = ClosedCampaignFactory(
+        questionnaire_version=version, anonymity_threshold=3, language="en"
+    )
     for answers in HAND:
         add_response(campaign, answers | OTHERS)
     # Not submitted: never counts.
@@ -218,7 +221,7 @@ def test_frameworks_overall_priorities_by_hand(hand_campaign):
 
 
 def test_reverse_items_are_keyed(version):
-    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3)
+    campaign = ClosedCampaignFactory(questionnaire_version=version, anonymity_threshold=3)
     # Agreeing fully with the reverse-keyed statement (5) is keyed as 1.
     for _ in range(3):
         add_response(campaign, {"alpha.one.1": 5, "alpha.one.2": 5, "alpha.one.3": 5})
@@ -269,7 +272,7 @@ PEOPLE = [
 
 def build_teams_campaign(version, people=PEOPLE, **kwargs):
     kwargs = {"anonymity_threshold": 3, "language": "en"} | kwargs
-    campaign = CampaignFactory(questionnaire_version=version, **kwargs)
+    campaign = ClosedCampaignFactory(questionnaire_version=version, **kwargs)
     teams = {
         name: TeamFactory(campaign=campaign, name=name, order=i, expected_size=size)
         for i, (name, size) in enumerate(
@@ -295,9 +298,34 @@ def groups(profile, kind):
 def test_team_suppression_and_complementary(teams_campaign):
     profile = build_profile(teams_campaign)
     teams = groups(profile, "team")
-    assert list(teams) == ["North", "South", "Tiny", "East"]  # team order
-    # Tiny (2 < 3) is hidden; it is the only hidden group with responses, so the
-    # next-smallest, South (4), is hidden too; East has nobody and is listed hidden.
+    # team order, then the respondents without a team
+    assert list(teams) == ["North", "South", "Tiny", "East", "Without a team"]
+    # Tiny (2 < 3) is hidden; East has nobody and is listed hidden. South (4) may be
+    # shown: the whole campaign minus North and South is Tiny together with the
+    # respondent without a team, 3 people, not fewer than k. That one respondent forms a
+    # group of their own ("Without a team", 1 < 3), hidden too.
+    assert [(g.name, g.n, g.suppressed) for g in teams.values()] == [
+        ("North", 5, False),
+        ("South", 4, False),
+        ("Tiny", 2, True),
+        ("East", 0, True),
+        ("Without a team", 1, True),
+    ]
+    assert teams["Tiny"].overall is None and teams["Tiny"].dimensions == {}
+    assert teams["Tiny"].as_dict() == {"name": "Tiny", "n": 2, "suppressed": True}
+    # North: (3 x 5 + 2 x 3) / 5 = 4.2 -> S = 80 in every dimension
+    assert teams["North"].dimensions == {code: pytest.approx(80) for code in DIMENSIONS}
+    assert teams["North"].overall == pytest.approx(80)
+    # The team-less respondent counts in the total.
+    assert profile.respondents == 12
+    assert profile.invited == 10  # expected sizes 6 + 4
+
+
+def test_a_team_is_hidden_when_the_rest_would_be_fewer_than_k(version):
+    # Without the team-less respondent, the whole campaign minus North and South would
+    # be Tiny's 2 people: the smaller of the two larger teams, South, is hidden with it.
+    people = [p for p in PEOPLE if p[0] is not None]
+    teams = groups(build_profile(build_teams_campaign(version, people)), "team")
     assert [(g.name, g.n, g.suppressed) for g in teams.values()] == [
         ("North", 5, False),
         ("South", 4, True),
@@ -306,12 +334,6 @@ def test_team_suppression_and_complementary(teams_campaign):
     ]
     assert teams["South"].overall is None and teams["South"].dimensions == {}
     assert teams["South"].as_dict() == {"name": "South", "n": 4, "suppressed": True}
-    # North: (3 x 5 + 2 x 3) / 5 = 4.2 -> S = 80 in every dimension
-    assert teams["North"].dimensions == {code: pytest.approx(80) for code in DIMENSIONS}
-    assert teams["North"].overall == pytest.approx(80)
-    # The team-less respondent counts in the total.
-    assert profile.respondents == 12
-    assert profile.invited == 10  # expected sizes 6 + 4
 
 
 def test_role_and_team_role_breakdowns(teams_campaign):
@@ -325,7 +347,10 @@ def test_role_and_team_role_breakdowns(teams_campaign):
     pairs = groups(profile, "team_role")
     assert pairs["North × manager"].team == "North"
     assert pairs["North × manager"].role == "manager"
-    assert not pairs["North × manager"].suppressed  # 3
+    # North × manager has 3, but North (5) is shown: North minus its managers would be
+    # its 2 employees, so the managers are hidden within North.
+    assert pairs["North × manager"].n == 3
+    assert pairs["North × manager"].suppressed
     assert pairs["South × employee"].n == 3
     assert pairs["South × board"].suppressed  # 1
     assert "East × employee" not in pairs
@@ -354,24 +379,41 @@ def test_gaps_hidden_when_a_side_is_below_k(version):
     assert build_profile(build_teams_campaign(version, people)).gaps == ()
 
 
-def test_gaps_hidden_when_they_would_undo_complementary_suppression(version):
-    # board 1 (hidden), manager 4, employee 3 -> complementary hides employee (3).
-    # Both sides of the gap have >= 3, but showing S(employee) would reveal the hidden
-    # group through the total, so no gap is shown.
+def test_gaps_never_undo_the_suppression_of_a_role(version):
+    # board 1 (hidden), manager 4, employee 3. Management (board + manager, 5) and the
+    # employees may be compared; the managers alone may not be shown, since management
+    # minus the managers is the one board member.
     people = [("North", Response.BOARD, 5, None)]
     people += [("North", Response.MANAGER, 4, None)] * 4
     people += [("South", Response.EMPLOYEE, 2, None)] * 3
     profile = build_profile(build_teams_campaign(version, people))
+    roles = groups(profile, "role")
+    assert roles["board"].suppressed and roles["manager"].suppressed
+    assert not roles["employee"].suppressed
+    # management (5 + 4 x 4) / 5 = 4.2 -> S 80; employees 2 -> S 25
+    assert [g.gap for g in profile.gaps] == [pytest.approx(55.0)] * len(DIMENSIONS)
+
+
+def test_gaps_hidden_when_a_side_would_give_away_a_small_group(version):
+    # The same people with k = 5: the employees (3) are below k, so no gap is shown.
+    people = [("North", Response.BOARD, 5, None)]
+    people += [("North", Response.MANAGER, 4, None)] * 4
+    people += [("South", Response.EMPLOYEE, 2, None)] * 3
+    profile = build_profile(build_teams_campaign(version, people, anonymity_threshold=5))
     assert groups(profile, "role")["employee"].suppressed
     assert profile.gaps == ()
 
 
 def test_comments_of_small_groups_are_hidden(teams_campaign):
     profile = build_profile(teams_campaign)
-    # North meets k -> shown; South (complementary), Tiny (below k) -> hidden;
-    # no team: the employee role group meets k -> shown.
-    assert sorted(profile.comments) == ["No team remark", "North manager speaking"]
-    assert profile.comments_hidden == 3
+    # Comments are listed per whole team of at least k: North and South -> shown;
+    # Tiny (2) and the one respondent without a team -> hidden.
+    assert sorted(profile.comments) == [
+        "North manager speaking",
+        "South board remark",
+        "South employee remark",
+    ]
+    assert profile.comments_hidden == 2
     assert build_profile(teams_campaign).comments == profile.comments  # stable order
 
 
@@ -396,9 +438,9 @@ def test_scope_below_k_raises(teams_campaign):
         build_profile(teams_campaign, team="Tiny")
     with pytest.raises(GroupTooSmall, match="fewer than k responses"):
         build_profile(teams_campaign, team="East")
-    # South has 4 >= 3 but is hidden so that Tiny cannot be derived from the total.
-    with pytest.raises(GroupTooSmall, match="fewer than k responses"):
-        build_profile(teams_campaign, team="South")
+    # North × manager has 3 >= k, but North minus it would be North's 2 employees.
+    with pytest.raises(GroupTooSmall, match="fewer than k responses in another group"):
+        build_profile(teams_campaign, team="North", role="manager")
     with pytest.raises(GroupTooSmall):
         build_profile(teams_campaign, role="board")
     with pytest.raises(UnknownGroup):
@@ -416,7 +458,7 @@ def test_scope_role(teams_campaign):
 
 
 def test_campaign_below_k_has_no_scores(version):
-    campaign = CampaignFactory(questionnaire_version=version, anonymity_threshold=3)
+    campaign = ClosedCampaignFactory(questionnaire_version=version, anonymity_threshold=3)
     add_response(campaign, level(4), comment="alone")
     add_response(campaign, level(2))
     profile = build_profile(campaign)
@@ -430,7 +472,7 @@ def test_campaign_below_k_has_no_scores(version):
 
 
 def test_invited_falls_back_to_invitations(version):
-    campaign = CampaignFactory(questionnaire_version=version)
+    campaign = ClosedCampaignFactory(questionnaire_version=version)
     assert build_profile(campaign).invited is None
     for i in range(7):
         Invitation.objects.create(campaign=campaign, email=f"p{i}@example.org", token_digest=str(i))
@@ -560,6 +602,6 @@ def test_as_dict_has_exactly_the_design_shape(teams_campaign):
     assert dim["code"] == "alpha.one"
     assert isinstance(dim["score"], float)
     assert isinstance(data["overall"]["score"], float)
-    assert data["groups"]["team"][1] == {"name": "South", "n": 4, "suppressed": True}
+    assert data["groups"]["team"][2] == {"name": "Tiny", "n": 2, "suppressed": True}
     # JSON-serialisable as it is, and unchanged by a round trip through JSON.
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data

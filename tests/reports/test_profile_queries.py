@@ -10,15 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessment.models import Campaign, Response
-from reports.profile import build_profile
-from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory
+from reports.profile_builder import build_profile
+from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
 from tests.reports.test_profile import add_response, level, make_questionnaire
 
 ROLES = (Response.BOARD, Response.MANAGER, Response.EMPLOYEE)
 
 
 def campaign_with(version, organisation, respondents: int, created_at, team_of=None) -> Campaign:
-    campaign = CampaignFactory(
+    campaign = ClosedCampaignFactory(
         questionnaire_version=version, organisation=organisation, anonymity_threshold=3
     )
     teams = [TeamFactory(campaign=campaign, name=f"Team {i}", order=i) for i in range(3)]

@@ -7,25 +7,21 @@ import time
 import numpy as np
 import pytest
 
+from assessment.anonymity import Group
+from reports.comparisons import perception_gaps, priorities, strengths
+from reports.release import Release
 from reports.scoring import (
     DimensionResult,
     DimensionSpec,
     FrameworkSpec,
     QuestionnaireStructure,
     agreement_label,
-    cross_labels,
     keyed_values,
-    perception_gaps,
     prepare,
-    priorities,
     respondent_dimension_means,
     rwg_j,
-    score_breakdown,
     score_group,
     stage_for,
-    strengths,
-    suppressed_groups,
-    validate_threshold,
 )
 
 NaN = np.nan
@@ -313,27 +309,17 @@ def test_groups_are_row_masks_over_the_prepared_means() -> None:
 
 
 def test_breakdown_suppresses_small_groups_and_their_complement() -> None:
-    # k = 3: A has 4 rows, B 3 rows, C 1 row -> C suppressed (1 < 3), exactly one
-    # suppressed -> next-smallest B (3) is suppressed too; A (answers all 4 -> S 75) shown
+    # k = 3: A has 4 rows, B 3 rows, C 1 row -> C suppressed (1 < 3); the whole campaign
+    # minus A and B would be C, so B (3) is suppressed too; A (answers all 4 -> S 75) shown
     prepared = prepare(one_dimension(1), [[4]] * 4 + [[2]] * 3 + [[5]])
     labels = ["A"] * 4 + ["B"] * 3 + ["C"]
-    groups = {g.name: g for g in score_breakdown(prepared, labels, 3)}
-    assert groups["C"].suppressed and groups["C"].scores is None and groups["C"].n == 1
-    assert groups["B"].suppressed and groups["B"].scores is None
-    assert not groups["A"].suppressed
-    assert groups["A"].scores is not None
-    assert groups["A"].scores.dimension("d").score == pytest.approx(75.0)
-
-
-def test_cross_labels() -> None:
-    assert cross_labels(["A", "B", None], ["manager", "", "employee"]) == [
-        "A × manager",
-        None,
-        None,
-    ]
-
-
-# --------------------------------------------------------------------------- gaps
+    release = Release.of(prepared, [(team, "employee") for team in labels], ["A", "B", "C"], 3)
+    a, b, c = (Group(team=name) for name in "ABC")
+    assert release.count(c) == 1 and release.scores(prepared, c) is None
+    assert release.scores(prepared, b) is None
+    scores = release.scores(prepared, a)
+    assert scores is not None
+    assert scores.dimension("d").score == pytest.approx(75.0)
 
 
 def test_perception_gaps_flagged_unflagged_and_hidden() -> None:
@@ -421,41 +407,6 @@ def test_priorities_and_strengths_break_ties_on_agreement() -> None:
     assert strengths(dims) == ("e", "a", "b")
 
 
-# --------------------------------------------------------------------------- anonymity
-
-
-def test_one_suppressed_group_takes_the_next_smallest_along() -> None:
-    # k = 5: only B (2) is below k -> next-smallest: C and D tie at 6 -> by name C
-    counts = {"A": 10, "B": 2, "C": 6, "D": 6, "E": 8}
-    assert suppressed_groups(counts, 5) == {"B", "C"}
-
-
-def test_two_suppressed_groups_need_no_extra() -> None:
-    counts = {"A": 10, "B": 2, "C": 4, "D": 8}
-    assert suppressed_groups(counts, 5) == {"B", "C"}
-
-
-def test_no_suppression_and_single_group() -> None:
-    assert suppressed_groups({"A": 5, "B": 7}, 5) == set()
-    assert suppressed_groups({"A": 2}, 5) == {"A"}
-    assert suppressed_groups({}, 5) == set()
-
-
-def test_empty_group_does_not_protect_a_small_one() -> None:
-    # A has 0 responses (nothing to derive), B has 2 -> B is the only group with data
-    # below k, so next-smallest D (7) is suppressed too; C (9) stays.
-    assert suppressed_groups({"A": 0, "B": 2, "C": 9, "D": 7}, 5) == {"A", "B", "D"}
-
-
-def test_threshold_is_never_below_three() -> None:
-    assert validate_threshold(3) == 3
-    assert validate_threshold(5) == 5
-    with pytest.raises(ValueError):
-        validate_threshold(2)
-    with pytest.raises(ValueError):
-        suppressed_groups({"A": 1}, 1)
-
-
 # --------------------------------------------------------------------------- performance
 
 
@@ -491,9 +442,10 @@ def test_ten_thousand_respondents_with_breakdowns_is_fast() -> None:
     start = time.perf_counter()
     prepared = prepare(structure, answers, dk)
     overall = score_group(prepared)
-    score_breakdown(prepared, teams, 5)
-    score_breakdown(prepared, roles, 5)
-    score_breakdown(prepared, cross_labels(teams, roles), 5)
+    cells = list(zip(teams, roles, strict=True))
+    release = Release.of(prepared, cells, sorted(set(teams)), 5)
+    for group in sorted(release.groups, key=lambda g: (g.team or "", g.role or "")):
+        release.scores(prepared, group)
     perception_gaps(prepared, roles, 5)
     priorities(overall.dimensions)
     elapsed = time.perf_counter() - start

@@ -326,8 +326,14 @@ MATRIX: dict[str, Spec] = {
     ),
     # ---------------------------------------------------------------- dashboard, downloads
     "reports:dashboard": Spec(slug, get=consultant_only()),
-    "reports:export_csv": Spec(slug, get=consultant_only()),
-    "reports:export_xlsx": Spec(slug, get=consultant_only()),
+    # The respondent-level files: a warning page, then the download by POST, written to
+    # the audit log (the change); strangers learn nothing.
+    "reports:export_csv": Spec(
+        slug, get=consultant_only(), post=Post(lambda w: {}, consultant_only())
+    ),
+    "reports:export_xlsx": Spec(
+        slug, get=consultant_only(), post=Post(lambda w: {}, consultant_only())
+    ),
     "reports:export_json": Spec(slug, get=consultant_only()),
     # The owner sees the report being made (202, a progress page); nobody else learns
     # that the campaign exists.
@@ -335,9 +341,8 @@ MATRIX: dict[str, Spec] = {
     "reports:report_status": Spec(
         slug, get=consultant_only(), query="?lang=en&signature=" + "0" * 64
     ),
-    # Staff may read the item analysis of any campaign (reports/analysis_views.py: the
-    # admins maintain the items it judges); they can read all fieldwork in the admin anyway.
-    "reports:item_analysis": Spec(slug, get=consultant_only(staff=OK)),
+    # The item analysis shows answers of one campaign: the dashboard's rule, staff too.
+    "reports:item_analysis": Spec(slug, get=consultant_only()),
     # ---------------------------------------------------------------- respondent flow
     # Public by design: anyone with the link may answer. What needs the respondent's
     # cookie (their own response) is refused, storing nothing, without it.
@@ -609,7 +614,7 @@ def test_downloads_of_another_consultant_leak_nothing(world: World):
         assert theirs.content == missing.content
         assert b"Owner" not in theirs.content
         assert "Content-Disposition" not in theirs
-    own = world.clients[OWNER].get(reverse("reports:export_csv", kwargs={"slug": world.slug}))
+    own = world.clients[OWNER].post(reverse("reports:export_csv", kwargs={"slug": world.slug}))
     assert own.status_code == 200 and own["Content-Disposition"].startswith("attachment")
 
 

@@ -35,7 +35,7 @@ from assessment.models import (
     Team,
 )
 from questionnaires.models import Item, QuestionnaireVersion
-from reports.profile import build_profile
+from reports.profile_builder import build_profile
 from tests.factories import CampaignFactory, ResponseFactory
 
 # The README's command, word for word (after `manage.py dumpdata`).

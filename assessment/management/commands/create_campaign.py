@@ -6,6 +6,7 @@ from django.core.validators import validate_slug
 from assessment import campaigns as rules
 from assessment.demo import DEMO_USERNAME
 from assessment.models import DEFAULT_ANONYMITY_THRESHOLD, Campaign, Organisation
+from assessment.text import clean_name
 from questionnaires.models import Questionnaire
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError(f"--teams: {messages_of(error)}") from error
 
         owner = self.owner(options.get("owner"))
-        organisation, org_created = self.organisation(options["organisation"].strip(), owner)
+        organisation, org_created = self.organisation(options["organisation"], owner)
         try:
             campaign = rules.create_campaign(
                 organisation=organisation,
@@ -130,6 +131,7 @@ class Command(BaseCommand):
         )
 
     def organisation(self, name: str, owner) -> tuple[Organisation, bool]:
+        name = clean_name(name)
         if not name:
             raise CommandError("--organisation: the name cannot be empty.")
         candidates = Organisation.objects.filter(name=name)
@@ -148,4 +150,7 @@ class Command(BaseCommand):
                 "No owner for the new organisation: pass --owner USERNAME, "
                 "or create a superuser first (python manage.py createsuperuser)."
             )
-        return Organisation.objects.create(name=name, owner=owner), True
+        try:
+            return rules.create_organisation(name=name, owner=owner), True
+        except ValidationError as error:
+            raise CommandError(f"--organisation: {messages_of(error)}") from error

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from assessment import campaigns as rules
 from assessment import demo
@@ -11,10 +12,13 @@ class Command(BaseCommand):
     help = (
         "Create demo data: the consultant 'demo' (password 'demo-consultant'), the staff "
         "superuser 'admin' (password 'admin-demo') for the question-bank admin, the "
-        f"organisation '{demo.DEMO_ORGANISATION}' with an open campaign on the full scan "
-        "(three teams, about 40 submitted responses) and a closed earlier round (about 30). "
+        f"organisation '{demo.DEMO_ORGANISATION}' with three rounds on the full scan and "
+        "three teams: last year's (about 30 submitted responses), this year's, closed "
+        "yesterday (about 40, final results), and an open pulse round (7 so far) whose "
+        "links can be tried. "
         "Idempotent: if the demo organisation exists, it only prints the logins and links. "
-        "Existing users keep their passwords. Run load_question_banks first."
+        "Existing users keep their passwords. Run load_question_banks first. Refused in "
+        "production (DJANGO_ENV=production)."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +29,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, base_url: str, **options) -> None:
+        try:
+            demo.check_not_production()
+        except demo.RefusedInProduction as error:
+            raise CommandError(str(error)) from error
         if not Questionnaire.objects.filter(code=demo.QUESTIONNAIRE).exists():
             raise CommandError(
                 "The question banks are not loaded: run `python manage.py load_question_banks` "
@@ -35,8 +43,10 @@ class Command(BaseCommand):
         out = self.stdout
         if result.created:
             out.write(self.style.SUCCESS(f"Demo data created for {result.organisation.name}."))
-            for campaign in (result.current, result.previous):
-                submitted = campaign.responses.filter(status="submitted").count()
+            for campaign in (result.previous, result.current, result.live):
+                if campaign is None:
+                    continue
+                submitted = campaign.responses.counted().count()
                 out.write(
                     f"  {campaign.name} ({campaign.get_status_display()}): "
                     f"{submitted} submitted responses"
@@ -58,7 +68,11 @@ class Command(BaseCommand):
         out.write(f"  admin site: {base_url}/admin/")
         if result.current is not None:
             out.write("")
-            out.write(f"Respondent link ({result.current.name}):")
-            out.write(f"  {rules.absolute(base_url, rules.shared_path(result.current))}")
-            for name, link in demo.team_links(result.current, base_url):
+            out.write(f"Final results ({result.current.name}):")
+            out.write(f"  {base_url}{reverse('reports:dashboard', args=[result.current.slug])}")
+        if result.live is not None:
+            out.write("")
+            out.write(f"Respondent link ({result.live.name}, open):")
+            out.write(f"  {rules.absolute(base_url, rules.shared_path(result.live))}")
+            for name, link in demo.team_links(result.live, base_url):
                 out.write(f"  {name}: {link}")

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.management import campaign_by_slug
-from reports.profile import GroupTooSmall, build_profile
+from reports.profile import GroupTooSmall
+from reports.profile_builder import build_profile
 
 
 class Command(BaseCommand):

@@ -6,16 +6,29 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.management import campaign_by_slug
-from reports.responses_io import InvalidResponsesFile, import_responses
+from assessment.models import Campaign
+from assessment.responses_import import InvalidResponsesFile, import_responses
+
+
+def campaign_by_slug(slug: str) -> Campaign:
+    """The campaign with this slug, or a CommandError that says there is none."""
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        known = list(Campaign.objects.order_by("slug").values_list("slug", flat=True)[:20])
+        hint = f" Known campaigns: {', '.join(known)}." if known else " There are no campaigns."
+        raise CommandError(f"No campaign with the slug {slug!r}.{hint}")
+    return campaign
 
 
 class Command(BaseCommand):
     help = (
         "Import responses from a CSV file (UTF-8; columns respondent, team, role, one per "
         "item code with 1-5, dk or empty, and optionally comment) as submitted responses. "
-        "The whole file is checked first; with any problem nothing is stored and every "
-        "problem is listed with its row (header = row 1) and column."
+        "The whole file is checked first; with any problem nothing is stored and the "
+        "problems are listed with their row (header = row 1) and column. Files are limited "
+        "to RESPONSES_IMPORT_MAX_ROWS responses (default 20000) and RESPONSES_IMPORT_MAX_BYTES "
+        "bytes (default 20 MB); "
+        "respondents can keep answering while a file is stored."
     )
 
     def add_arguments(self, parser):
@@ -26,11 +39,10 @@ class Command(BaseCommand):
         campaign = campaign_by_slug(options["slug"])
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
+            with path.open("rb") as source:
+                result = import_responses(campaign=campaign, source=source)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-        try:
-            result = import_responses(campaign, data)
         except InvalidResponsesFile as invalid:
             for problem in invalid.errors:
                 self.stderr.write(f"{path.name}: {problem}")

@@ -1,0 +1,29 @@
+"""Who may open which consultant page: one rule for every view of both apps.
+
+A consultant sees the organisations they own or that were shared with them, and their
+campaigns; anything else is a 404, the same as for a campaign that does not exist, so a
+stranger learns nothing. Staff have no override here: the Django admin is where staff
+work, and results stay with the consultants of the organisation.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import Campaign, Organisation
+
+
+def consultant_organisation(request: HttpRequest, pk: int) -> Organisation:
+    return get_object_or_404(
+        Organisation.objects.for_user(request.user).select_related("owner"), pk=pk
+    )
+
+
+def consultant_campaign(request: HttpRequest, slug: str) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related(
+            "organisation__owner", "questionnaire_version__questionnaire"
+        ),
+        slug=slug,
+    )
