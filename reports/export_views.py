@@ -8,6 +8,8 @@ but get a 403 page that explains why. Every download is written to the audit log
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -51,7 +53,11 @@ def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 def _export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     campaign = consultant_campaign(request, slug)
     organisation = campaign.organisation
-    context = {"campaign": campaign, "organisation": organisation, "owner": organisation.owner}
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "organisation": organisation,
+        "owner": organisation.owner,
+    }
     if organisation.owner_id != request.user.pk:
         return render(request, "reports/export_refused.html", context, status=403)
     form = ExportForm(request.POST if request.method == "POST" else None)

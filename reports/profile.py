@@ -58,6 +58,12 @@ class FrameworkProfile:
     weakest: str | None  # full dimension code, weakest_link frameworks only
     dimensions: tuple[DimensionProfile, ...]
 
+    @property
+    def withheld(self) -> bool:
+        """No score although people answered: a dimension of it is hidden by the
+        anonymity rule, and the framework score would give that dimension away."""
+        return self.score is None and any(d.score is None and d.n > 0 for d in self.dimensions)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -163,6 +169,11 @@ class Profile:
         if not self.invited:
             return None
         return self.respondents / self.invited
+
+    @property
+    def index_withheld(self) -> bool:
+        """No overall index although the scope has results: a framework is withheld."""
+        return self.overall_score is None and any(f.withheld for f in self.frameworks)
 
     def dimensions(self) -> list[DimensionProfile]:
         return [d for f in self.frameworks for d in f.dimensions]

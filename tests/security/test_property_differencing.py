@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.roles import MANAGEMENT_ROLES
 from assessment.models import Campaign, Response
+from assessment.roles import MANAGEMENT_ROLES
 from reports.profile import GroupTooSmall
 from reports.profile_builder import build_profile
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
