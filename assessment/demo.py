@@ -357,72 +357,68 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
     team_specs = [rules.TeamSpec(plan.name, plan.size) for plan in TEAMS]
 
     today = timezone.localdate(now)
-    previous_start = rules.start_of_day(today - dt.timedelta(days=380))
-    previous_end = rules.end_of_day(today - dt.timedelta(days=359))
-    previous = rules.create_campaign(
-        organisation=organisation,
-        name=f"Nulmeting {today.year - 1}",
-        slug=rules.unique_slug(PREVIOUS_SLUG),
-        questionnaire=questionnaire,
-        teams=team_specs,
-        status=Campaign.CLOSED,
-        opens_at=previous_start,
-        closes_at=previous_end,
-        created_by=consultant,
+
+    def new_round(
+        name: str, slug: str, status: str, start: dt.date, end: dt.date
+    ) -> tuple[Campaign, tuple[dt.datetime, dt.datetime]]:
+        opens_at, closes_at = rules.start_of_day(start), rules.end_of_day(end)
+        campaign = rules.create_campaign(
+            organisation=organisation,
+            name=name,
+            slug=rules.unique_slug(slug),
+            questionnaire=questionnaire,
+            teams=team_specs,
+            status=status,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=consultant,
+        )
+        # Created "now"; ordered by its round, which is what "the previous round" reads.
+        Campaign.objects.filter(pk=campaign.pk).update(created_at=opens_at)
+        return campaign, (opens_at, min(closes_at, now))
+
+    previous, window = new_round(
+        f"Nulmeting {today.year - 1}",
+        PREVIOUS_SLUG,
+        Campaign.CLOSED,
+        today - dt.timedelta(days=380),
+        today - dt.timedelta(days=359),
     )
     populate(
         previous,
         generator,
         round_name="previous",
         shift=PREVIOUS_ROUND_SHIFT,
-        window=(previous_start, previous_end),
+        window=window,
         comments=COMMENTS[5:8],
     )
     # This year's round closed yesterday: its results are final, ready for the workshop.
-    current_start = rules.start_of_day(today - dt.timedelta(days=23))
-    current_end = rules.end_of_day(today - dt.timedelta(days=1))
-    current = rules.create_campaign(
-        organisation=organisation,
-        name=f"Vervolgmeting {today.year}",
-        slug=rules.unique_slug(CURRENT_SLUG),
-        questionnaire=questionnaire,
-        teams=team_specs,
-        status=Campaign.CLOSED,
-        opens_at=current_start,
-        closes_at=current_end,
-        created_by=consultant,
+    current, window = new_round(
+        f"Vervolgmeting {today.year}",
+        CURRENT_SLUG,
+        Campaign.CLOSED,
+        today - dt.timedelta(days=23),
+        today - dt.timedelta(days=1),
     )
     populate(
         current,
         generator,
         round_name="current",
         shift=0.0,
-        window=(current_start, current_end),
+        window=window,
         in_progress=IN_PROGRESS,
         comments=COMMENTS,
     )
     # A pulse round that is still open: its links can be tried, and its dashboard shows
     # interim results (the whole campaign, in steps of k).
-    live_start = rules.start_of_day(today - dt.timedelta(days=1))
-    live = rules.create_campaign(
-        organisation=organisation,
-        name=f"Pulsmeting {today.year}",
-        slug=rules.unique_slug(LIVE_SLUG),
-        questionnaire=questionnaire,
-        teams=team_specs,
-        status=Campaign.OPEN,
-        opens_at=live_start,
-        closes_at=rules.end_of_day(today + dt.timedelta(days=14)),
-        created_by=consultant,
+    live, window = new_round(
+        f"Pulsmeting {today.year}",
+        LIVE_SLUG,
+        Campaign.OPEN,
+        today - dt.timedelta(days=1),
+        today + dt.timedelta(days=14),
     )
-    populate(live, generator, round_name="live", shift=0.1, window=(live_start, now))
-    # The campaigns were created "now"; order them by their rounds.
-    for campaign, start in (
-        (previous, previous_start),
-        (current, current_start),
-        (live, live_start),
-    ):
-        Campaign.objects.filter(pk=campaign.pk).update(created_at=start)
+    populate(live, generator, round_name="live", shift=0.1, window=window)
     return DemoResult(organisation, current, previous, live, created=True, users=users)
 
 

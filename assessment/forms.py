@@ -130,7 +130,10 @@ class CampaignForm(forms.ModelForm):
         editing = campaign.pk is not None
         questionnaire = self.fields["questionnaire"]
         assert isinstance(questionnaire, forms.ModelChoiceField)  # declared above
-        questionnaire.queryset = Questionnaire.objects.filter(versions__isnull=False).distinct()
+        # Only questionnaires with a published version: drafts are never picked.
+        questionnaire.queryset = Questionnaire.objects.filter(
+            versions__published_at__isnull=False
+        ).distinct()
         self.fields["slug"].required = False
         self.fields["name"].widget.attrs.update(autofocus=not editing)
         language = self.fields["language"]

@@ -1,7 +1,7 @@
 """The respondent's pages: thin views around `assessment.responding`.
 
 No account and no session: the response is found through a signed cookie per campaign
-(see `responding.Credentials`). Every page activates the campaign's language unless the
+(see `respondent_cookie.Credentials`). Every page activates the campaign's language unless the
 visitor picked one with the language switcher, and every page first checks that the
 campaign takes answers, so a closed campaign stores nothing, also on POST.
 """
@@ -12,135 +12,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questionnaires.models import Item
-from questionnaires.translation import active_language
-
-from . import responding
+from . import page_plan, respondent_cookie, responding
+from .item_markup import item_markup
 from .models import Availability, Campaign, Comment, Invitation, Response, Team
+from .page_plan import PagePlan
+from .respondent_cookie import Credentials, read_cookie, set_cookie
 from .respondent_forms import ResumeForm, StartForm
-from .responding import Credentials, PagePlan
+from .respondent_http import (
+    activate_language,
+    already_submitted_page,
+    message_page,
+    respondent_csrf,
+    unavailable_page,
+)
 from .tokens import format_resume_code
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _activate_language(request: HttpRequest, campaign: Campaign) -> str:
-    """The campaign's language, unless the visitor chose one with the switcher."""
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen not in dict(settings.LANGUAGES):
-        translation.activate(campaign.language)
-        request.LANGUAGE_CODE = campaign.language
-    return active_language()
-
-
-_csrf_checker = CsrfViewMiddleware(lambda request: HttpResponse())
-
-
-def respondent_csrf(view: Callable) -> Callable:
-    """CSRF protection as usual, but a failure shows the respondent a friendly page.
-
-    (A phone left on a page for long, or blocked cookies, are the usual causes; the
-    default 403 page would leave a respondent wondering whether their answers are lost.)
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if _csrf_checker.process_view(request, view, args, kwargs) is not None:
-            return _message(
-                request,
-                title=_("This page has expired"),
-                text=_(
-                    "For your security we could not accept this form, so nothing was "
-                    "saved. Please open your link again and repeat the last step. "
-                    "Your earlier pages are safe."
-                ),
-                status=403,
-            )
-        return view(request, *args, **kwargs)
-
-    return csrf_exempt(wrapped)
-
-
-def _message(
-    request: HttpRequest,
-    *,
-    title: str,
-    text: str,
-    status: int = 200,
-    campaign: Campaign | None = None,
-    link: tuple[str, str] | None = None,
-    tone: str = "info",
-) -> HttpResponse:
-    context = {"title": title, "text": text, "campaign": campaign, "link": link, "tone": tone}
-    return render(request, "respondent/message.html", context, status=status)
-
-
-def _unavailable(request: HttpRequest, campaign: Campaign, availability: Availability):
-    if availability is Availability.NOT_YET_OPEN:
-        opens = formats.date_format(timezone.localtime(campaign.opens_at), "DATETIME_FORMAT")
-        title = _("This questionnaire is not open yet")
-        text = _("You can fill it in from %(opens)s. Please come back then.") % {"opens": opens}
-    elif availability is Availability.DRAFT:
-        title = _("This questionnaire is not open yet")
-        text = _("The questionnaire is still being prepared. Please try again later.")
-    else:
-        title = _("This questionnaire is closed")
-        text = _(
-            "It no longer accepts answers, and nothing was saved. Thank you for your "
-            "interest; the results are discussed with your organisation."
-        )
-    status = 200 if request.method in ("GET", "HEAD") else 403
-    return _message(request, title=title, text=text, status=status, campaign=campaign)
-
-
-def _already_submitted(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    posted = request.method == "POST"
-    text = _("Your answers were submitted earlier and can no longer be changed.")
-    if posted:
-        nothing_saved = _("Nothing was saved now.")
-        text = f"{text} {nothing_saved}"
-    return _message(
-        request,
-        title=_("You already took part — thank you!"),
-        text=text,
-        status=409 if posted else 200,
-        campaign=campaign,
-        tone="success",
-    )
-
-
-def _set_cookie(response: HttpResponse, campaign: Campaign, credentials: Credentials) -> None:
-    response.set_signed_cookie(
-        responding.cookie_name(campaign),
-        responding.pack_cookie(credentials),
-        salt=responding.cookie_salt(campaign),
-        max_age=responding.COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-
-
-def _read_cookie(request: HttpRequest, campaign: Campaign) -> Credentials:
-    value = request.get_signed_cookie(
-        responding.cookie_name(campaign),
-        default=None,
-        salt=responding.cookie_salt(campaign),
-        max_age=responding.COOKIE_MAX_AGE,
-    )
-    return responding.unpack_cookie(value)
 
 
 def _continue_url(campaign: Campaign, plan: PagePlan, response: Response) -> str:
@@ -160,7 +53,7 @@ class Visit:
 
     @property
     def plan(self) -> PagePlan:
-        return responding.get_page_plan(self.campaign.questionnaire_version)
+        return page_plan.get_page_plan(self.campaign.questionnaire_version)
 
 
 def respondent_visit(view: Callable) -> Callable:
@@ -171,11 +64,11 @@ def respondent_visit(view: Callable) -> Callable:
         campaign = responding.find_campaign(token)
         if campaign is None:
             raise Http404("unknown campaign")
-        language = _activate_language(request, campaign)
+        language = activate_language(request, campaign)
         availability = campaign.availability()
         if availability is not Availability.OPEN:
-            return _unavailable(request, campaign, availability)
-        credentials = _read_cookie(request, campaign)
+            return unavailable_page(request, campaign, availability)
+        credentials = read_cookie(request, campaign)
         response = responding.find_response(campaign, credentials)
         return view(request, Visit(campaign, language, credentials, response), *args, **kwargs)
 
@@ -186,7 +79,7 @@ def _no_response(request: HttpRequest, visit: Visit) -> HttpResponse:
     """No (valid) cookie for this campaign: start over or use the resume code."""
     if request.method in ("GET", "HEAD"):
         return HttpResponseRedirect(reverse("respondent:campaign", args=[visit.campaign.token]))
-    return _message(
+    return message_page(
         request,
         title=_("We could not find your questionnaire"),
         text=_(
@@ -219,12 +112,14 @@ def _entry(
     invitation: Invitation | None = None,
     invitation_token: str = "",
 ) -> HttpResponse:
-    language = _activate_language(request, campaign)
+    language = activate_language(request, campaign)
     availability = campaign.availability()
     if availability is not Availability.OPEN:
-        return _unavailable(request, campaign, availability)
+        return unavailable_page(request, campaign, availability)
 
-    credentials = responding.link_credentials(_read_cookie(request, campaign), invitation_token)
+    credentials = respondent_cookie.link_credentials(
+        read_cookie(request, campaign), invitation_token
+    )
     response = responding.find_response(campaign, credentials)
 
     if response is not None:
@@ -232,14 +127,14 @@ def _entry(
             if invitation is not None and not invitation.completed:
                 # Submitted on a device that only had the resume code: catch up now.
                 responding.mark_invitation_completed(campaign.pk, invitation_token)
-            return _already_submitted(request, campaign)
-        plan = responding.get_page_plan(campaign.questionnaire_version)
+            return already_submitted_page(request, campaign)
+        plan = page_plan.get_page_plan(campaign.questionnaire_version)
         redirect = HttpResponseRedirect(_continue_url(campaign, plan, response))
         if invitation_token:
-            _set_cookie(redirect, campaign, credentials)
+            set_cookie(redirect, campaign, credentials)
         return redirect
     if invitation is not None and invitation.completed:
-        return _already_submitted(request, campaign)  # one submitted response per invitation
+        return already_submitted_page(request, campaign)  # one submitted response per invitation
 
     teams = [] if fixed_team is not None else list(campaign.teams.all())
     form = StartForm(
@@ -259,16 +154,16 @@ def _entry(
                 is_test=request.user.is_authenticated,
             )
         except responding.AlreadySubmitted:
-            return _already_submitted(request, campaign)
+            return already_submitted_page(request, campaign)
         except responding.LinkReplaced:
             raise Http404("unknown invitation") from None
         if started.response.is_submitted:
-            return _already_submitted(request, campaign)
+            return already_submitted_page(request, campaign)
         redirect = HttpResponseRedirect(reverse("respondent:page", args=[campaign.token, 1]))
-        _set_cookie(redirect, campaign, started.credentials)
+        set_cookie(redirect, campaign, started.credentials)
         return redirect
 
-    plan = responding.get_page_plan(campaign.questionnaire_version)
+    plan = page_plan.get_page_plan(campaign.questionnaire_version)
     context = {
         "campaign": campaign,
         "form": form,
@@ -320,81 +215,10 @@ def invitation_entry(request: HttpRequest, token: str) -> HttpResponse:
 # --------------------------------------------------------------------------- questionnaire
 
 
-def _option_sets() -> dict[str, list[tuple[str, str, str]]]:
-    """(value, visible label, extra label for screen readers) per scale."""
-    dont_know = (responding.DONT_KNOW, _("Don’t know / not applicable"), "")
-    return {
-        Item.AGREEMENT: [
-            ("1", _("Strongly disagree"), ""),
-            ("2", _("Disagree"), ""),
-            ("3", _("Neutral"), ""),
-            ("4", _("Agree"), ""),
-            ("5", _("Strongly agree"), ""),
-            dont_know,
-        ],
-        Item.BIPOLAR: [
-            ("1", "1", _("fully the first statement")),
-            ("2", "2", _("closer to the first statement")),
-            ("3", "3", _("in between")),
-            ("4", "4", _("closer to the second statement")),
-            ("5", "5", _("fully the second statement")),
-            dont_know,
-        ],
-    }
-
-
-# The statements are the bulk of a page. Each one's markup (respondent/_item.html) is
-# rendered once per item and language in this process, then reused with the answer
-# stamped in as `checked`: the hot path does a string replace per item instead of a
-# template loop over six radios. Item texts cannot change under a running campaign (its
-# version is frozen); a statement with an error is always rendered fresh.
-_ITEM_MARKUP: dict[tuple, str] = {}
-_ITEM_MARKUP_LIMIT = 20_000
-
-
-def _render_item(item: responding.PlanItem, language: str, error: str = "") -> str:
-    pk = str(item.pk)
-    described = [f"pf-{pk} pt-{pk}"] if item.bipolar else []
-    if error:
-        described.append(f"e-{pk}")
-    context = {
-        "pk": pk,
-        "number": str(item.number),
-        "text": item.text(language),
-        "bipolar": item.bipolar,
-        "pole_from": item.pole_from(language) if item.bipolar else "",
-        "pole_to": item.pole_to(language) if item.bipolar else "",
-        "error": error,
-        "describedby": " ".join(described),
-        "options": _option_sets()[Item.BIPOLAR if item.bipolar else Item.AGREEMENT],
-    }
-    return render_to_string("respondent/_item.html", context)
-
-
-def item_markup(
-    plan: PagePlan, item: responding.PlanItem, language: str, value: str, error: str = ""
-) -> SafeString:
-    """The statement's radio group with `value` ("1".."5", "dk" or "") checked."""
-    if error:
-        markup = _render_item(item, language, error)
-    else:
-        key = (plan.key, item.pk, language)
-        cached = _ITEM_MARKUP.get(key)
-        if cached is None:
-            if len(_ITEM_MARKUP) >= _ITEM_MARKUP_LIMIT:
-                _ITEM_MARKUP.clear()
-            cached = _ITEM_MARKUP[key] = _render_item(item, language)
-        markup = cached
-    if value in responding.ANSWER_VALUES:
-        # Texts are escaped, so `value="…">` occurs only in the item's own radios.
-        markup = markup.replace(f' value="{value}">', f' value="{value}" checked>', 1)
-    return mark_safe(markup)  # noqa: S308 - rendered and escaped by the template engine
-
-
 def _render_page(
     request: HttpRequest,
     visit: Visit,
-    page: responding.Page,
+    page: page_plan.Page,
     values: dict[int, str],
     comment: str,
     entry: responding.PageEntry | None = None,
@@ -441,11 +265,11 @@ def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
     if visit.response is None:
         return _no_response(request, visit)
     if visit.response.is_submitted:
-        return _already_submitted(request, visit.campaign)
+        return already_submitted_page(request, visit.campaign)
     plan = visit.plan
     current = plan.page(number)
     if current is None:
-        return _message(
+        return message_page(
             request,
             title=_("This page does not exist"),
             text=_("The questionnaire has %(count)d pages; nothing was saved.")
@@ -466,7 +290,7 @@ def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
     try:
         responding.save_page(visit.response, current, entry, language=visit.language)
     except responding.AlreadySubmitted:
-        return _already_submitted(request, visit.campaign)
+        return already_submitted_page(request, visit.campaign)
 
     token = visit.campaign.token
     action = request.POST.get("action", "next")
@@ -517,7 +341,7 @@ def review(request: HttpRequest, visit: Visit) -> HttpResponse:
     if visit.response is None:
         return _no_response(request, visit)
     if visit.response.is_submitted:
-        return _already_submitted(request, visit.campaign)
+        return already_submitted_page(request, visit.campaign)
     return _render_review(request, visit, visit.response)
 
 
@@ -532,7 +356,7 @@ def submit(request: HttpRequest, visit: Visit) -> HttpResponse:
             visit.response, visit.credentials, is_test=request.user.is_authenticated
         )
     except responding.AlreadySubmitted:
-        return _already_submitted(request, visit.campaign)
+        return already_submitted_page(request, visit.campaign)
     except responding.NothingAnswered:
         error = _("Please answer at least one statement before you submit.")
         return _render_review(request, visit, visit.response, error=error, status=400)
@@ -560,7 +384,7 @@ def saved(request: HttpRequest, visit: Visit) -> HttpResponse:
     if visit.response is None:
         return _no_response(request, visit)
     if visit.response.is_submitted:
-        return _already_submitted(request, visit.campaign)
+        return already_submitted_page(request, visit.campaign)
     context = {
         "campaign": visit.campaign,
         "continue_url": _continue_url(visit.campaign, visit.plan, visit.response),
@@ -598,11 +422,11 @@ def resume(request: HttpRequest, visit: Visit) -> HttpResponse:
             else:
                 response, code = found
                 if response.is_submitted:
-                    return _already_submitted(request, visit.campaign)
+                    return already_submitted_page(request, visit.campaign)
                 redirect = HttpResponseRedirect(_continue_url(visit.campaign, visit.plan, response))
                 same = visit.response is not None and visit.response.pk == response.pk
                 key = visit.credentials.key if same else ""
-                _set_cookie(redirect, visit.campaign, Credentials(key=key, code=code))
+                set_cookie(redirect, visit.campaign, Credentials(key=key, code=code))
                 return redirect
     context = {"campaign": visit.campaign, "form": form}
     return render(request, "respondent/resume.html", context, status=status)

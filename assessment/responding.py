@@ -19,25 +19,22 @@ Each response also has a short resume code (stored as ``digest("resume", code)``
 continuing on another device. The browser keeps the key and the code in one signed,
 http-only cookie per campaign (see ``pack_cookie``), so the hot path needs no session.
 
-The questionnaire is answered in pages (``PagePlan``): one page per framework when the
-framework has at most ``FRAMEWORK_PAGE_LIMIT`` items in the version (the quick scan),
-otherwise one page per dimension (the full scan). A page is saved all-or-nothing.
+The questionnaire is answered in pages (`assessment.page_plan`); a page is saved
+all-or-nothing. The cookie is `assessment.respondent_cookie`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from questionnaires.models import QuestionnaireVersion
-
 from .models import Answer, Campaign, Comment, Invitation, Response, Team
+from .page_plan import Page, PagePlan
+from .respondent_cookie import Credentials
 from .text import clean_comment
 from .tokens import (
     RESUME_CODE_ALPHABET,
@@ -46,16 +43,13 @@ from .tokens import (
     new_resume_code,
     new_token,
     normalise_resume_code,
-    tokens_match,
 )
 
-FRAMEWORK_PAGE_LIMIT = 10
 SECONDS_PER_ITEM = 10
 DONT_KNOW = "dk"
 ANSWER_VALUES = ("1", "2", "3", "4", "5", DONT_KNOW)
 ITEM_FIELD_PREFIX = "i-"
 COMMENT_FIELD = "comment"
-COOKIE_MAX_AGE = 60 * 60 * 24 * 30  # 30 days
 
 
 # --------------------------------------------------------------------------- errors
@@ -106,229 +100,6 @@ def find_invitation(token: str) -> Invitation | None:
 def estimated_minutes(item_count: int) -> int:
     """How long the questionnaire takes, about ten seconds per statement."""
     return max(1, round(item_count * SECONDS_PER_ITEM / 60))
-
-
-# --------------------------------------------------------------------------- page plan
-
-
-@dataclass(frozen=True, slots=True)
-class PlanItem:
-    pk: int
-    code: str
-    number: int  # 1-based position in the whole questionnaire
-    bipolar: bool
-    text_nl: str
-    text_en: str
-    pole_from_nl: str = ""
-    pole_from_en: str = ""
-    pole_to_nl: str = ""
-    pole_to_en: str = ""
-
-    def text(self, language: str) -> str:
-        return _pick(self.text_nl, self.text_en, language)
-
-    def pole_from(self, language: str) -> str:
-        return _pick(self.pole_from_nl, self.pole_from_en, language)
-
-    def pole_to(self, language: str) -> str:
-        return _pick(self.pole_to_nl, self.pole_to_en, language)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    number: int  # 1-based
-    topic: str  # framework code (`keys`) or dimension full code (`keys.journey`)
-    title_nl: str
-    title_en: str
-    framework_nl: str
-    framework_en: str
-    items: tuple[PlanItem, ...]
-    item_ids: frozenset[int]
-
-    def title(self, language: str) -> str:
-        return _pick(self.title_nl, self.title_en, language)
-
-    def framework(self, language: str) -> str:
-        return _pick(self.framework_nl, self.framework_en, language)
-
-    @property
-    def is_framework_page(self) -> bool:
-        return "." not in self.topic
-
-
-@dataclass(frozen=True)
-class PagePlan:
-    version_id: int
-    pages: tuple[Page, ...]
-    item_ids: frozenset[int] = field(default_factory=frozenset)
-    # Identifies the frozen version for caches: (version id, version created_at).
-    key: tuple = ()
-
-    @property
-    def page_count(self) -> int:
-        return len(self.pages)
-
-    @property
-    def item_count(self) -> int:
-        return len(self.item_ids)
-
-    def page(self, number: int) -> Page | None:
-        """Page `number` (1-based), or None when out of range."""
-        if 1 <= number <= len(self.pages):
-            return self.pages[number - 1]
-        return None
-
-
-def _pick(nl: str, en: str, language: str) -> str:
-    if language == "en":
-        return en or nl
-    return nl or en
-
-
-def build_page_plan(version: QuestionnaireVersion) -> PagePlan:
-    """Split a version's items into pages (one query)."""
-    frameworks: dict[int, list] = {}
-    for item in version.ordered_items():
-        frameworks.setdefault(item.dimension.framework_id, []).append(item)
-    pages: list[Page] = []
-    number = 0
-
-    def plan_item(item) -> PlanItem:
-        nonlocal number
-        number += 1
-        return PlanItem(
-            pk=item.pk,
-            code=item.code,
-            number=number,
-            bipolar=item.is_bipolar,
-            text_nl=item.text_nl,
-            text_en=item.text_en,
-            pole_from_nl=item.pole_from_nl,
-            pole_from_en=item.pole_from_en,
-            pole_to_nl=item.pole_to_nl,
-            pole_to_en=item.pole_to_en,
-        )
-
-    for items in frameworks.values():
-        framework = items[0].dimension.framework
-        if len(items) <= FRAMEWORK_PAGE_LIMIT:
-            groups = [(framework.code, framework.name_nl, framework.name_en, items)]
-        else:
-            by_dimension: dict[int, list] = {}
-            for item in items:
-                by_dimension.setdefault(item.dimension_id, []).append(item)
-            groups = []
-            for group in by_dimension.values():
-                dimension = group[0].dimension
-                groups.append((dimension.full_code, dimension.name_nl, dimension.name_en, group))
-        for topic, title_nl, title_en, group in groups:
-            plan_items = tuple(plan_item(item) for item in group)
-            pages.append(
-                Page(
-                    number=len(pages) + 1,
-                    topic=topic,
-                    title_nl=title_nl,
-                    title_en=title_en,
-                    framework_nl=framework.name_nl,
-                    framework_en=framework.name_en,
-                    items=plan_items,
-                    item_ids=frozenset(i.pk for i in plan_items),
-                )
-            )
-    return PagePlan(
-        version_id=version.pk,
-        pages=tuple(pages),
-        item_ids=frozenset(pk for page in pages for pk in page.item_ids),
-        key=plan_key(version),
-    )
-
-
-# Versions are frozen once a campaign uses them, and respondents only ever reach a
-# version through a campaign, so a plan can be kept for the life of the process. The key
-# includes the creation time so that a reused primary key (tests flush the database)
-# never finds a stale plan.
-_PLAN_CACHE: dict[tuple, PagePlan] = {}
-_PLAN_CACHE_LOCK = threading.Lock()
-_PLAN_CACHE_SIZE = 64
-
-
-def plan_key(version: QuestionnaireVersion) -> tuple:
-    return (version.pk, version.created_at)
-
-
-def get_page_plan(version: QuestionnaireVersion) -> PagePlan:
-    key = plan_key(version)
-    plan = _PLAN_CACHE.get(key)
-    if plan is None:
-        plan = build_page_plan(version)
-        with _PLAN_CACHE_LOCK:
-            if len(_PLAN_CACHE) >= _PLAN_CACHE_SIZE:
-                _PLAN_CACHE.clear()
-            _PLAN_CACHE[key] = plan
-    return plan
-
-
-def clear_page_plan_cache() -> None:
-    with _PLAN_CACHE_LOCK:
-        _PLAN_CACHE.clear()
-
-
-# --------------------------------------------------------------------------- the cookie
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """What the respondent's browser holds: the response key and/or the resume code.
-
-    `key` is empty on a device where the respondent continued with the resume code;
-    `code` is empty where an invitee reopened their link on a new device (only the
-    digest of the code is stored, so it cannot be shown there).
-    """
-
-    key: str = ""
-    code: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.key or self.code)
-
-
-def link_credentials(cookie: Credentials, invitation_token: str = "") -> Credentials:
-    """Whose response a link opens: an invitation link always opens the invitee's own
-    (keeping the resume code if this browser knows it); other links open the cookie's."""
-    if not invitation_token or tokens_match(cookie.key, invitation_token):
-        return cookie
-    return Credentials(key=invitation_token)
-
-
-def cookie_name(campaign: Campaign) -> str:
-    return f"kgs_r{campaign.pk}"
-
-
-class SaltSource(Protocol):
-    """What `cookie_salt` reads of a campaign; the rate limiter passes these two alone."""
-
-    @property
-    def pk(self) -> int: ...
-
-    @property
-    def token(self) -> str: ...
-
-
-def cookie_salt(campaign: SaltSource) -> str:
-    """A per-campaign salt: a cookie signed for one campaign is invalid for another."""
-    return f"assessment.respondent.{campaign.pk}.{campaign.token}"
-
-
-def pack_cookie(credentials: Credentials) -> str:
-    return f"{credentials.key}.{credentials.code}"
-
-
-def unpack_cookie(value: str | None) -> Credentials:
-    if not value or value.count(".") != 1:
-        return Credentials()
-    key, code = value.split(".")
-    return Credentials(key=key, code=code)
 
 
 # --------------------------------------------------------------------------- responses

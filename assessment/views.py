@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from . import campaigns as rules
 from . import data_safety, invitations
+from . import progress as fieldwork
 from .access import consultant_campaign, consultant_organisation
 from .forms import (
     CampaignForm,
@@ -174,7 +175,7 @@ def _save(form: CampaignForm, request: HttpRequest) -> Campaign | None:
 def _campaign_page(request, campaign, invitation_form=None, status=200) -> HttpResponse:
     teams = list(campaign.teams.all())
     root = base_url(request)
-    progress = rules.campaign_progress(campaign, teams)
+    progress = fieldwork.campaign_progress(campaign, teams)
     context = {
         "campaign": campaign,
         "organisation": campaign.organisation,
@@ -185,7 +186,7 @@ def _campaign_page(request, campaign, invitation_form=None, status=200) -> HttpR
         "refresh_seconds": REFRESH_SECONDS,
         "shared_link": rules.absolute(root, rules.shared_path(campaign)),
         "team_links": [(team, rules.absolute(root, rules.team_path(team))) for team in teams],
-        "invitations": rules.invitation_summary(campaign),
+        "invitations": fieldwork.invitation_summary(campaign),
         "invitation_form": invitation_form or InvitationForm(campaign=campaign),
         "closes_on": rules.closing_day(campaign.closes_at),
         "opens_on": rules.opening_day(campaign.opens_at),
@@ -205,7 +206,7 @@ def campaign_progress(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = consultant_campaign(request, slug)
     context = {
         "campaign": campaign,
-        "progress": rules.campaign_progress(campaign),
+        "progress": fieldwork.campaign_progress(campaign),
         "refresh_seconds": REFRESH_SECONDS,
     }
     return render(request, "assessment/includes/progress.html", context)

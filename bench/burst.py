@@ -29,7 +29,7 @@ refusals. --raise-limits raises them far out of the way instead (the middleware 
 runs, so its cost is measured), for loads beyond a workshop.
 
 Prints p50/p95/max latency per page type, errors, 429 refusals and throughput, and exits
-non-zero when the budget (DESIGN.md) is missed: 0 errors, 0 lost or duplicated answers,
+non-zero when the budget (docs/design.md) is missed: 0 errors, 0 lost or duplicated answers,
 p95 < 500 ms.
 With --no-latency-budget the exit status only says whether the burst was correct (no
 errors, every respondent submitted, every answer stored exactly once): that is how

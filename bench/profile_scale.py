@@ -6,7 +6,7 @@
 Sets DATABASE_URL (a scratch SQLite file unless --database-url is given), migrates, loads
 the question banks, generates the campaigns with fast bulk inserts (not measured) and
 prints, per campaign: respondents, items, answers, the build_profile time (best of
---repeat, including the database read) and its query count. Budget (DESIGN.md): 10,000
+--repeat, including the database read) and its query count. Budget (docs/design.md): 10,000
 respondents on the full scan in < 3 s, with a query count independent of respondents.
 Data written to a --database-url database is removed afterwards unless --keep is given.
 """

@@ -11,7 +11,7 @@ generates it). Then, in a new process:
     floor   the same HTML without charts (best of --rounds)
 
 Every time includes reading the campaign (`report_input`) and writing the PDF bytes; the
-Python start-up and Django's set-up are not part of it. Budget (DESIGN.md): warm < 3 s,
+Python start-up and Django's set-up are not part of it. Budget (docs/design.md): warm < 3 s,
 cold < 8 s, warm at most 2 x floor.
 """
 

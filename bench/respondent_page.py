@@ -4,7 +4,7 @@
     .venv/bin/python bench/respondent_page.py --db sqlite --duration 5
 
 Per database (see bench/burst.py for the scratch databases): gunicorn (2 sync workers by
-default, as in DESIGN.md) serves the app with bench/settings.py, which adds one bare page:
+default, as in docs/design.md) serves the app with bench/settings.py, which adds one bare page:
 the same 10 radio groups of 6 options from a template compiled once, no database, no
 cookie (bench/urls.py). Then, each for --duration seconds with --connections connections:
 
@@ -17,7 +17,7 @@ cookie (bench/urls.py). Then, each for --duration seconds with --connections con
 
 Requests rotate over --respondents started respondents. The load comes from wrk when it
 is installed (`apt-get install wrk`), else from a Python load generator (processes x
-threads, slower than wrk, so it understates both sides). Budget (DESIGN.md): page
+threads, slower than wrk, so it understates both sides). Budget (docs/design.md): page
 GET+POST >= 40% of the bare-template floor measured in the same run.
 
 The scenarios take turns in --rounds rounds (each round runs every scenario for

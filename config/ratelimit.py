@@ -62,8 +62,9 @@ from django.urls import ResolverMatch
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessment import invitations, responding
+from assessment import invitations
 from assessment.models import Campaign
+from assessment.respondent_cookie import COOKIE_MAX_AGE, cookie_salt
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -131,7 +132,7 @@ def respondent_cookie(request: HttpRequest, campaign_token: str) -> str | None:
     request carries one (its value); forged, expired or other campaigns' cookies are None.
 
     No database query: the cookie's name holds the campaign's id and the URL its token,
-    which is all that ``responding.cookie_salt`` reads.
+    which is all that ``cookie_salt`` reads.
     """
     prefix = settings.RATELIMIT_RESPONDENT_COOKIE_PREFIX
     for name in request.COOKIES:
@@ -142,8 +143,8 @@ def respondent_cookie(request: HttpRequest, campaign_token: str) -> str | None:
         value = request.get_signed_cookie(
             name,
             default=None,
-            salt=responding.cookie_salt(campaign),
-            max_age=responding.COOKIE_MAX_AGE,
+            salt=cookie_salt(campaign),
+            max_age=COOKIE_MAX_AGE,
         )
         if value:
             return value

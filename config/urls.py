@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+
+admin.site.site_header = admin.site.site_title = _("Customer-centricity scan — admin")
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),

@@ -3,13 +3,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from . import versions
 from .models import (
     Dimension,
     Framework,
@@ -38,7 +40,7 @@ class _ItemCount(TypedDict):
 
 class _VersionCounts(TypedDict):
     n_items: int
-    n_campaigns: int
+    has_answers: bool
 
 
 # Scoring-relevant fields of an item that a frozen version uses: changing them would
@@ -152,6 +154,40 @@ class ItemAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        live = versions.open_campaign_count(obj) if obj is not None else 0
+        if not live:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": live_item_note(live)}), *rest]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        live = versions.open_campaign_count(obj) if change else 0
+        if live:
+            self.message_user(request, live_item_note(live), messages.WARNING)
+
+
+def live_item_note(open_campaigns: int) -> str:
+    return ngettext(
+        "This statement is in use in %(n)d open campaign; respondents see the new text "
+        "from now on.",
+        "This statement is in use in %(n)d open campaigns; respondents see the new text "
+        "from now on.",
+        open_campaigns,
+    ) % {"n": open_campaigns}
+
+
+def frozen_version_note(answers: int) -> str:
+    return ngettext(
+        "%(n)d answer was given on this version; editing it would change what people "
+        "answered. Make a new version instead.",
+        "%(n)d answers were given on this version; editing it would change what people "
+        "answered. Make a new version instead.",
+        answers,
+    ) % {"n": answers}
+
 
 class VersionItemInline(admin.TabularInline):
     model = VersionItem
@@ -170,24 +206,35 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 @admin.register(QuestionnaireVersion)
 class QuestionnaireVersionAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "item_count", "thresholds_display", "frozen", "created_at")
+    list_display = (
+        "__str__",
+        "item_count",
+        "thresholds_display",
+        "published",
+        "frozen",
+        "created_at",
+    )
     list_filter = ("questionnaire",)
     search_fields = ("questionnaire__code", "note")
     fields = (
         ("questionnaire", "number"),
         ("clear_threshold", "cut_threshold", "shining_threshold"),
         "note",
+        ("published_at", "published_by"),
     )
+    readonly_fields = ("published_at", "published_by")
     inlines = [VersionItemInline]
-    actions = ["create_new_version"]
+    actions = ["create_new_version", "publish"]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("questionnaire")
+            .select_related("questionnaire", "published_by")
             .annotate(n_items=Count("versionitem", distinct=True))
-            .annotate(n_campaigns=Count("campaigns", distinct=True))
+            .annotate(
+                has_answers=Exists(QuestionnaireVersion.objects.frozen().filter(pk=OuterRef("pk")))
+            )
         )
 
     @admin.display(description=_("items"), ordering="n_items")
@@ -198,9 +245,13 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     def thresholds_display(self, obj: QuestionnaireVersion) -> str:
         return " / ".join(f"{t:g}" for t in obj.thresholds)
 
+    @admin.display(description=_("published"), boolean=True, ordering="published_at")
+    def published(self, obj: QuestionnaireVersion) -> bool:
+        return obj.is_published
+
     @admin.display(description=_("frozen"), boolean=True)
     def frozen(self, obj: WithAnnotations[QuestionnaireVersion, _VersionCounts]) -> bool:
-        return obj.n_campaigns > 0
+        return obj.has_answers
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.is_frozen:
@@ -212,19 +263,51 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_frozen:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": frozen_version_note(obj.answer_count())}), *rest]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)
         if version is not None and version.is_frozen and request.method == "GET":
             self.message_user(
                 request,
                 _(
-                    "This version is used by a campaign and is frozen. Use “Create new "
-                    "version” to make changes; existing campaigns keep scoring against "
-                    "this version."
+                    "This version has answers and is frozen. Use “Create new version” to "
+                    "make changes; existing campaigns keep scoring against this version."
+                ),
+                messages.INFO,
+            )
+        elif version is not None and not version.is_published and request.method == "GET":
+            self.message_user(
+                request,
+                _(
+                    "This version is a draft: new campaigns cannot use it until it is "
+                    "published (action “Publish” in the list of versions)."
                 ),
                 messages.INFO,
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(
+        description=_("Publish (new campaigns use the latest published version)"),
+        permissions=["change"],
+    )
+    def publish(self, request, queryset) -> None:
+        for version in queryset:
+            if versions.publish_version(version=version, user=request.user):
+                self.message_user(
+                    request, _("Published %(version)s.") % {"version": version}, messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(version)s was already published.") % {"version": version},
+                    messages.INFO,
+                )
 
     @admin.action(description=_("Create new version (copy items and thresholds)"))
     def create_new_version(self, request, queryset) -> None:

@@ -2,8 +2,10 @@
 
 The loader is idempotent: it compares what is in the database with the files and only
 writes differences. Texts and flags of items that a frozen questionnaire version uses
-are never changed; when a shipped questionnaire's latest version is frozen and the
-files select other items, a new version is created instead.
+(one that has answers, see `QuestionnaireVersionQuerySet.frozen`) are never changed;
+when a shipped questionnaire's latest version is frozen and the files select other
+items, a new version is created instead. The versions it writes are published: the
+shipped banks are ready for campaigns.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
+from . import versions
 from .models import (
     Dimension,
     Framework,
@@ -241,14 +245,19 @@ def load_questionnaires(path: Path, report: LoadReport) -> None:
                 questionnaire=questionnaire,
                 number=(version.number + 1) if version else 1,
                 note="Loaded from the shipped question banks",
+                published_at=timezone.now(),
             )
             report.note("questionnaire versions", "created")
         else:
             version.versionitem_set.all().delete()
+            if not version.is_published:
+                versions.publish_version(version=version)
             report.note("questionnaire versions", "updated")
         VersionItem.objects.bulk_create(
             VersionItem(version=version, item_id=pk, order=n) for n, pk in enumerate(wanted, 1)
         )
+        # bulk_create sends no post_save: tell cached page plans the selection changed.
+        versions.bump_content_revision(QuestionnaireVersion.objects.filter(pk=version.pk))
 
 
 @transaction.atomic

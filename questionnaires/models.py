@@ -6,10 +6,11 @@ Every text exists in Dutch and English as a pair of fields (`name_nl`, `name_en`
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from .translation import Bilingual
@@ -202,14 +203,25 @@ class Questionnaire(Bilingual):
 
 class QuestionnaireVersionQuerySet(models.QuerySet):
     def frozen(self) -> QuestionnaireVersionQuerySet:
-        return self.filter(campaigns__isnull=False).distinct()
+        """Versions that people have answered on: the one rule for freezing.
+
+        A campaign alone does not freeze its version (it may still be a draft nobody has
+        seen); the first answer does, because from then on an edit would change what
+        someone answered.
+        """
+        return self.filter(campaigns__responses__answers__isnull=False).distinct()
+
+    def published(self) -> QuestionnaireVersionQuerySet:
+        return self.filter(published_at__isnull=False)
 
 
 class QuestionnaireVersion(models.Model):
-    """One frozen-once-used selection of items with its stage thresholds.
+    """One selection of items with its stage thresholds: a draft until published, frozen
+    once answered.
 
-    As soon as a campaign uses a version it is frozen: the admin shows it read-only and
-    offers "create new version"; old campaigns keep scoring against their own version.
+    Only published versions can be picked by a campaign. As soon as someone answers on a
+    version it is frozen: the admin shows it read-only and offers "create new version";
+    old campaigns keep scoring against their own version.
     """
 
     questionnaire = models.ForeignKey(
@@ -236,6 +248,23 @@ class QuestionnaireVersion(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the version is a draft; campaigns only use published versions."),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    # Raised whenever a text the respondents see (item, dimension, framework or the item
+    # selection) is saved, so that every process's cached page plan notices the change.
+    content_revision = models.PositiveIntegerField(_("content revision"), default=0)
 
     objects = QuestionnaireVersionQuerySet.as_manager()
 
@@ -252,6 +281,18 @@ class QuestionnaireVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.questionnaire.code} v{self.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Only `versions.bump_content_revision` writes the revision, in one UPDATE. Saving
+        # a copy loaded before an item edit would otherwise lower it again, and processes
+        # that cached the page plan under the higher number would keep the old text.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "content_revision"
+            ]
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if not (self.clear_threshold < self.cut_threshold < self.shining_threshold):
             raise ValidationError(
@@ -263,10 +304,22 @@ class QuestionnaireVersion(models.Model):
         return (self.clear_threshold, self.cut_threshold, self.shining_threshold)
 
     @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
     def is_frozen(self) -> bool:
         if self.pk is None:
             return False
-        return self.campaigns.exists()
+        return QuestionnaireVersion.objects.frozen().filter(pk=self.pk).exists()
+
+    def answer_count(self) -> int:
+        """How many answers were given on this version (all its campaigns together)."""
+        if self.pk is None:
+            return 0
+        return QuestionnaireVersion.objects.filter(pk=self.pk).aggregate(
+            n=Count("campaigns__responses__answers")
+        )["n"]
 
     def ordered_items(self) -> models.QuerySet[Item]:
         return self.items.select_related("dimension__framework").order_by(
@@ -275,7 +328,7 @@ class QuestionnaireVersion(models.Model):
 
     @transaction.atomic
     def create_next_version(self, note: str = "") -> QuestionnaireVersion:
-        """Copy this version's item selection and thresholds into a new, editable version."""
+        """Copy this version's item selection and thresholds into a new draft version."""
         number = (
             QuestionnaireVersion.objects.filter(questionnaire=self.questionnaire).aggregate(
                 Max("number")

@@ -165,10 +165,16 @@ class Profile:
     results_during_fieldwork: str = "steps"
 
     @property
+    def submitted_in_scope(self) -> int:
+        """Submitted responses of the scope: during fieldwork, all of them, also those the
+        interim results do not count yet (counts reveal no answers)."""
+        return self.respondents if self.final else self.submitted
+
+    @property
     def response_rate(self) -> float | None:
         if not self.invited:
             return None
-        return self.respondents / self.invited
+        return self.submitted_in_scope / self.invited
 
     @property
     def index_withheld(self) -> bool:
@@ -182,7 +188,7 @@ class Profile:
         return next(d for d in self.dimensions() if d.code == code)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON of `export_profile`: exactly the shape of DESIGN.md."""
+        """The JSON of `export_profile`: exactly the shape in docs/design.md."""
         return {
             "campaign": {
                 "slug": self.slug,

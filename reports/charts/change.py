@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.charts.common import (
     GRID,
@@ -65,7 +66,7 @@ def change_chart(profile: Profile) -> go.Figure | None:
             textfont={"size": 11, "color": INK},
             cliponaxis=False,
             width=0.62,
-            name=_("Change"),
+            name=pgettext("score change", "Change"),
             customdata=[hover(row.dim) for row in rows],
             hovertemplate="%{customdata}<extra></extra>",
         )

@@ -63,61 +63,36 @@ def keys_gate(profile: Profile) -> go.Figure | None:
     shapes = stage_band_shapes(profile, axis="y")
     annotations = []
     score, mean = framework.score, framework.mean
-    if score is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "paper",
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "y0": score,
-                "y1": score,
-                "line": {"color": HIGHLIGHT, "width": 2},
-            }
-        )
+    for value, text, line, label_style in (
+        (
+            score,
+            _("Gate (lowest key): %(score)s"),
+            {"color": HIGHLIGHT, "width": 2},
+            {"font": {"size": 11, "color": HIGHLIGHT, "weight": 600}},
+        ),
+        (
+            mean,
+            _("Mean of the keys: %(score)s"),
+            {"color": MUTED, "width": 1.5, "dash": "dash"},
+            # the mean's label sits above its line, clear of the gate's
+            {"font": {"size": 11, "color": MUTED}, "yanchor": "bottom"},
+        ),
+    ):
+        if value is None:
+            continue
+        shapes.append(_reference_line(value, line))
         annotations.append(
             {
                 "x": 1,
                 "xref": "paper",
                 "xanchor": "left",
                 "xshift": 4,
-                "y": score,
+                "y": value,
                 "yref": "y",
                 "showarrow": False,
                 "align": "left",
-                "text": wrap(
-                    _("Gate (lowest key): %(score)s") % {"score": format_number(score)}, 16
-                ),
-                "font": {"size": 11, "color": HIGHLIGHT, "weight": 600},
-            }
-        )
-    if mean is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "paper",
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "y0": mean,
-                "y1": mean,
-                "line": {"color": MUTED, "width": 1.5, "dash": "dash"},
-            }
-        )
-        annotations.append(
-            {
-                "x": 1,
-                "xref": "paper",
-                "xanchor": "left",
-                "xshift": 4,
-                "y": mean,
-                "yref": "y",
-                "showarrow": False,
-                "align": "left",
-                "text": wrap(_("Mean of the keys: %(score)s") % {"score": format_number(mean)}, 16),
-                "font": {"size": 11, "color": MUTED},
-                "yanchor": "bottom",
+                "text": wrap(text % {"score": format_number(value)}, 16),
+                **label_style,
             }
         )
     if weakest_code is not None:
@@ -146,3 +121,17 @@ def keys_gate(profile: Profile) -> go.Figure | None:
         bargap=0.35,
     )
     return build_figure(data, layout)
+
+
+def _reference_line(value: float, line: dict[str, Any]) -> dict[str, Any]:
+    """A horizontal line across the plot at ``value``."""
+    return {
+        "type": "line",
+        "xref": "paper",
+        "yref": "y",
+        "x0": 0,
+        "x1": 1,
+        "y0": value,
+        "y1": value,
+        "line": line,
+    }

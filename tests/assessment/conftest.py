@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from assessment import responding
+from assessment import page_plan, respondent_cookie, responding
 from assessment.models import Campaign, Invitation, Response, Team
 from assessment.tokens import digest, new_token
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
@@ -22,9 +22,9 @@ from tests.factories import CampaignFactory, TeamFactory
 @pytest.fixture(autouse=True)
 def _fresh_page_plans():
     """Page plans are cached per process; start every test without one."""
-    responding.clear_page_plan_cache()
+    page_plan.clear_page_plan_cache()
     yield
-    responding.clear_page_plan_cache()
+    page_plan.clear_page_plan_cache()
 
 
 @pytest.fixture
@@ -37,8 +37,8 @@ def campaign(quick_version) -> Campaign:
 
 
 @pytest.fixture
-def plan(campaign) -> responding.PagePlan:
-    return responding.get_page_plan(campaign.questionnaire_version)
+def plan(campaign) -> page_plan.PagePlan:
+    return page_plan.get_page_plan(campaign.questionnaire_version)
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ class Respondent:
     def __init__(self, campaign: Campaign, client: Client | None = None) -> None:
         self.campaign = campaign
         self.client = client or Client()
-        self.plan = responding.get_page_plan(campaign.questionnaire_version)
+        self.plan = page_plan.get_page_plan(campaign.questionnaire_version)
 
     # urls
     def url(self, name: str, *args) -> str:
@@ -99,29 +99,33 @@ class Respondent:
     def submit(self):
         return self.client.post(self.url("submit"))
 
-    def credentials(self) -> responding.Credentials:
+    def credentials(self) -> respondent_cookie.Credentials:
         return read_cookie(self.client, self.campaign)
 
     def response(self) -> Response | None:
         return responding.find_response(self.campaign, self.credentials())
 
 
-def read_cookie(client: Client, campaign: Campaign) -> responding.Credentials:
+def read_cookie(client: Client, campaign: Campaign) -> respondent_cookie.Credentials:
     """What the browser holds for the campaign, read the way the views read it."""
-    name = responding.cookie_name(campaign)
+    name = respondent_cookie.cookie_name(campaign)
     morsel = client.cookies.get(name)
     request = HttpRequest()
     request.COOKIES = {name: morsel.value} if morsel is not None else {}
-    value = request.get_signed_cookie(name, None, salt=responding.cookie_salt(campaign))
-    return responding.unpack_cookie(value)
+    value = request.get_signed_cookie(name, None, salt=respondent_cookie.cookie_salt(campaign))
+    return respondent_cookie.unpack_cookie(value)
 
 
-def write_cookie(client: Client, campaign: Campaign, credentials: responding.Credentials) -> None:
+def write_cookie(
+    client: Client, campaign: Campaign, credentials: respondent_cookie.Credentials
+) -> None:
     """Put credentials in the browser, signed for the campaign the way the views sign them."""
-    name = responding.cookie_name(campaign)
+    name = respondent_cookie.cookie_name(campaign)
     response = HttpResponse()
     response.set_signed_cookie(
-        name, responding.pack_cookie(credentials), salt=responding.cookie_salt(campaign)
+        name,
+        respondent_cookie.pack_cookie(credentials),
+        salt=respondent_cookie.cookie_salt(campaign),
     )
     client.cookies[name] = response.cookies[name].value
 

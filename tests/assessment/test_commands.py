@@ -14,8 +14,8 @@ from django.utils import translation
 from assessment import demo
 from assessment.models import Answer, Campaign, Comment, Organisation, Response
 from questionnaires.models import Questionnaire
+from tests.builders import ITEMS, make_questionnaire
 from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory, UserFactory
-from tests.reports.test_profile import ITEMS, make_questionnaire
 
 ITEM_CODES = list(ITEMS)
 
@@ -89,7 +89,7 @@ def test_create_campaign_unknown_questionnaire(banks, staff_user):
 
 def test_create_campaign_duplicate_slug(banks, staff_user):
     CampaignFactory(slug="acme-nulmeting")
-    with pytest.raises(CommandError, match="already exists"):
+    with pytest.raises(CommandError, match="acme-nulmeting.* is already in use"):
         create()
     assert Campaign.objects.count() == 1
     assert not Organisation.objects.filter(name="Acme Zorg").exists()

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
-from assessment import responding
+from assessment import page_plan
 from assessment.models import Answer, Comment, Response
 from tests.assessment.conftest import Respondent
 from tests.factories import CampaignFactory, TeamFactory
@@ -25,7 +25,7 @@ RESPONDENTS = 50
 ROLES = (Response.BOARD, Response.MANAGER, Response.EMPLOYEE)
 
 
-def value_for(respondent_no: int, item: responding.PlanItem) -> str:
+def value_for(respondent_no: int, item: page_plan.PlanItem) -> str:
     """A different, predictable answer per respondent and item (some don't-knows)."""
     n = respondent_no + item.number
     return "dk" if n % 9 == 0 else str(n % 5 + 1)
@@ -36,7 +36,7 @@ def value_for(respondent_no: int, item: responding.PlanItem) -> str:
 def test_fifty_simultaneous_respondents(banks, quick_version):
     campaign = CampaignFactory(questionnaire_version=quick_version)
     teams = [TeamFactory(campaign=campaign, name=f"Team {n}") for n in range(3)]
-    plan = responding.get_page_plan(quick_version)
+    plan = page_plan.get_page_plan(quick_version)
     start_line = threading.Barrier(RESPONDENTS, timeout=60)
     submit_line = threading.Barrier(RESPONDENTS, timeout=120)
     errors: list[str] = []

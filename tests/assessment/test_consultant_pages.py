@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from assessment import campaigns as rules
 from assessment.models import Campaign, Organisation, Team
+from assessment.progress import campaign_progress
 from questionnaires.models import Questionnaire
+from questionnaires.versions import publish_version
 from tests.factories import (
     CampaignFactory,
     OrganisationFactory,
@@ -171,6 +173,7 @@ def test_create_campaign_with_teams(en_client, organisation, consultant, banks):
 def test_campaign_uses_the_latest_questionnaire_version(en_client, organisation, banks):
     quick = Questionnaire.objects.get(code="quick")
     newer = quick.latest_version().create_next_version(note="test")
+    publish_version(version=newer, user=None)  # a new version is a draft until published
     url = reverse("assessment:campaign_create", args=[organisation.pk])
     en_client.post(url, campaign_data())
     assert Campaign.objects.get().questionnaire_version == newer
@@ -367,7 +370,7 @@ def test_rate_needs_team_sizes(banks):
     campaign = CampaignFactory()
     TeamFactory(campaign=campaign, name="Sized", expected_size=10)
     TeamFactory(campaign=campaign, name="Unsized")
-    progress = rules.campaign_progress(campaign)
+    progress = campaign_progress(campaign)
     assert progress.rate is None
     assert [row.rate for row in progress.teams] == [0.0, None]
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessment import campaigns as rules
 from assessment.models import Response
+from assessment.progress import campaign_progress
 from tests.assessment.conftest import Respondent, write_cookie
 from tests.factories import OrganisationFactory
 
@@ -36,7 +37,7 @@ def test_a_logged_in_consultant_submits_a_test_response(en_client, own_campaign)
     assert "stored as a test response" in thanks
     assert "do not count" in thanks
 
-    progress = rules.campaign_progress(own_campaign)
+    progress = campaign_progress(own_campaign)
     assert (progress.submitted, progress.in_progress, progress.test) == (0, 0, 1)
     assert all(team.submitted == 0 for team in progress.teams)
     page = en_client.get(reverse("assessment:campaign_detail", args=[own_campaign.slug]))
@@ -67,7 +68,7 @@ def test_an_anonymous_respondent_is_counted(client, own_campaign):
     stored = Response.objects.get()
     assert stored.is_submitted and not stored.is_test
     assert "Thank you for taking part!" in thanks and "test response" not in thanks
-    progress = rules.campaign_progress(own_campaign)
+    progress = campaign_progress(own_campaign)
     assert (progress.submitted, progress.test) == (1, 0)
     (row,) = rules.organisation_campaigns(own_campaign.organisation)
     assert (row.submitted_count, row.test_count) == (1, 0)
@@ -94,4 +95,4 @@ def test_started_logged_in_stays_a_test_after_logging_out(en_client, own_campaig
     respondent.submit()
     stored = Response.objects.get()
     assert stored.is_submitted and stored.is_test
-    assert rules.campaign_progress(own_campaign).submitted == 0
+    assert campaign_progress(own_campaign).submitted == 0

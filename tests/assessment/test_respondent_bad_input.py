@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import responding
+from assessment import respondent_cookie
 from assessment.models import Answer, Campaign, Comment, Response
 from questionnaires.models import Item
 from tests.assessment.conftest import Respondent, make_invitation, read_cookie, write_cookie
@@ -160,7 +160,7 @@ def test_invalid_start_form_creates_nothing(campaign, data):
     )
     assert 'class="field-error"' in text
     assert Response.objects.count() == 0
-    assert responding.cookie_name(campaign) not in result.cookies
+    assert respondent_cookie.cookie_name(campaign) not in result.cookies
 
 
 def test_team_of_another_campaign_is_refused(campaign, quick_version):
@@ -179,8 +179,8 @@ def test_team_of_another_campaign_is_refused(campaign, quick_version):
 def test_cookie_of_campaign_a_used_on_campaign_b(started, quick_version):
     campaign_b = CampaignFactory(questionnaire_version=quick_version)
     b = Respondent(campaign_b, started.client)
-    morsel = started.client.cookies[responding.cookie_name(started.campaign)]
-    started.client.cookies[responding.cookie_name(campaign_b)] = morsel.value  # copied over
+    morsel = started.client.cookies[respondent_cookie.cookie_name(started.campaign)]
+    started.client.cookies[respondent_cookie.cookie_name(campaign_b)] = morsel.value  # copied over
     before = snapshot()
     result = started.client.post(b.page_url(2), b.values_for(2, "1"))
     assert result.status_code == 403
@@ -196,7 +196,7 @@ def test_cookie_of_campaign_a_used_on_campaign_b(started, quick_version):
 
 
 def test_tampered_cookie_is_ignored(started):
-    name = responding.cookie_name(started.campaign)
+    name = respondent_cookie.cookie_name(started.campaign)
     value = started.client.cookies[name].value
     started.client.cookies[name] = "X" + value
     before = snapshot()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessment import responding
+from assessment import page_plan
 from assessment.models import Answer, Response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}
 
 
-def value_for(item: responding.PlanItem) -> str:
+def value_for(item: page_plan.PlanItem) -> str:
     """What the respondent picks for an item: a spread of values and some don't-knows."""
     return "dk" if item.number % 6 == 0 else str(item.number % 5 + 1)
 
@@ -50,7 +50,7 @@ def assert_fits_phone(page) -> None:
     assert width <= PHONE["width"], f"{page.url} overflows horizontally: {width}px"
 
 
-def answer_page_with_keyboard(page, plan_page: responding.Page) -> None:
+def answer_page_with_keyboard(page, plan_page: page_plan.Page) -> None:
     first = plan_page.items[0]
     tab_until(page, lambda el: el["name"] == f"i-{first.pk}")
     for n, item in enumerate(plan_page.items):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from assessment import responding
+from assessment import page_plan, respondent_cookie, responding
 from assessment.models import Answer, Availability, Campaign, Comment, Invitation, Response
 from assessment.tokens import RESUME_CODE_ALPHABET, digest, format_resume_code
 from questionnaires.models import Item
@@ -34,16 +34,16 @@ def count_h1(text: str) -> int:
 
 
 def test_quick_scan_has_one_page_per_framework(quick_version):
-    plan = responding.build_page_plan(quick_version)
+    plan = page_plan.build_page_plan(quick_version)
     assert [page.topic for page in plan.pages] == ["diamond", "shifts", "keys", "care", "listening"]
-    assert all(len(page.items) <= responding.FRAMEWORK_PAGE_LIMIT for page in plan.pages)
+    assert all(len(page.items) <= page_plan.FRAMEWORK_PAGE_LIMIT for page in plan.pages)
     assert plan.item_count == quick_version.items.count()
     numbers = [item.number for page in plan.pages for item in page.items]
     assert numbers == list(range(1, plan.item_count + 1))
 
 
 def test_full_scan_has_one_page_per_dimension(full_version):
-    plan = responding.build_page_plan(full_version)
+    plan = page_plan.build_page_plan(full_version)
     topics = [page.topic for page in plan.pages]
     assert len(topics) == len(set(topics))
     assert all("." in topic for topic in topics)
@@ -54,11 +54,11 @@ def test_full_scan_has_one_page_per_dimension(full_version):
 
 
 def test_page_plan_is_cached_per_version(quick_version, django_assert_num_queries):
-    responding.clear_page_plan_cache()
+    page_plan.clear_page_plan_cache()
     with django_assert_num_queries(1):
-        first = responding.get_page_plan(quick_version)
+        first = page_plan.get_page_plan(quick_version)
     with django_assert_num_queries(0):
-        assert responding.get_page_plan(quick_version) is first
+        assert page_plan.get_page_plan(quick_version) is first
 
 
 def test_estimated_minutes():
@@ -76,16 +76,18 @@ def test_resume_code_cleaning():
 
 
 def test_cookie_packing_and_link_credentials():
-    both = responding.Credentials(key="k3y_-x", code="ABCDEFGH")
-    assert responding.unpack_cookie(responding.pack_cookie(both)) == both
-    code_only = responding.Credentials(code="ABCDEFGH")
-    assert responding.unpack_cookie(responding.pack_cookie(code_only)) == code_only
+    both = respondent_cookie.Credentials(key="k3y_-x", code="ABCDEFGH")
+    assert respondent_cookie.unpack_cookie(respondent_cookie.pack_cookie(both)) == both
+    code_only = respondent_cookie.Credentials(code="ABCDEFGH")
+    assert respondent_cookie.unpack_cookie(respondent_cookie.pack_cookie(code_only)) == code_only
     for junk in (None, "", "no-separator", "a.b.c"):
-        assert responding.unpack_cookie(junk).is_empty
+        assert respondent_cookie.unpack_cookie(junk).is_empty
     # An invitation link opens the invitee's response, keeping a known resume code.
-    assert responding.link_credentials(both) == both
-    assert responding.link_credentials(both, "k3y_-x") == both
-    assert responding.link_credentials(both, "other") == responding.Credentials(key="other")
+    assert respondent_cookie.link_credentials(both) == both
+    assert respondent_cookie.link_credentials(both, "k3y_-x") == both
+    assert respondent_cookie.link_credentials(both, "other") == respondent_cookie.Credentials(
+        key="other"
+    )
 
 
 def test_campaign_availability(quick_version):
@@ -117,7 +119,7 @@ def test_fieldwork_ends_when_the_campaign_takes_no_more_answers(quick_version):
 
 
 def test_parse_page_without_database(quick_version):
-    plan = responding.build_page_plan(quick_version)
+    plan = page_plan.build_page_plan(quick_version)
     page = plan.page(1)
     first, second, third = page.items[:3]
     entry = responding.parse_page(
@@ -162,7 +164,7 @@ def test_start_creates_response_and_sets_signed_cookie(respondent, campaign):
     stored = Response.objects.get()
     assert (stored.campaign, stored.team, stored.role) == (campaign, team, Response.MANAGER)
     assert stored.status == Response.IN_PROGRESS and stored.language == "en"
-    morsel = result.cookies[responding.cookie_name(campaign)]
+    morsel = result.cookies[respondent_cookie.cookie_name(campaign)]
     assert morsel["httponly"] is True
     assert morsel["samesite"] == "Lax"
     assert int(morsel["max-age"]) == 30 * 24 * 60 * 60
@@ -387,7 +389,7 @@ def test_wrong_resume_code_changes_nothing(respondent, campaign):
         assert ("We could not find a questionnaire with this code" in text) or (
             "Enter the code you wrote down" in text
         )
-        assert responding.cookie_name(campaign) not in result.cookies
+        assert respondent_cookie.cookie_name(campaign) not in result.cookies
     assert Response.objects.count() == 1
 
 
@@ -567,7 +569,7 @@ def test_pages_without_a_response_send_visitors_to_the_welcome_page(respondent):
 
 def test_page_queries_are_few(respondent, plan, django_assert_max_num_queries):
     respondent.start()
-    responding.get_page_plan(respondent.campaign.questionnaire_version)  # warm, as in production
+    page_plan.get_page_plan(respondent.campaign.questionnaire_version)  # warm, as in production
     biggest = max(plan.pages, key=lambda page: len(page.items))
     assert len(biggest.items) == 10
     # campaign, response, the page's answers, its comment

@@ -20,8 +20,8 @@ from assessment.responses_import import (
     validate_responses_csv,
 )
 from assessment.tokens import digest, new_token
+from tests.builders import ITEMS, make_questionnaire
 from tests.factories import CampaignFactory, TeamFactory
-from tests.reports.test_profile import ITEMS, make_questionnaire
 
 ITEM_CODES = list(ITEMS)
 HEADER = "respondent,team,role," + ",".join(ITEM_CODES) + ",comment"

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from assessment.models import Answer
 from questionnaires.models import Dimension, Framework, Item, Questionnaire, QuestionnaireVersion
-from tests.factories import CampaignFactory, ResponseFactory
+from tests.factories import AnswerFactory, CampaignFactory, ResponseFactory
 
 ADMIN_PAGES = [
     "admin:questionnaires_framework_changelist",
@@ -47,7 +47,8 @@ def test_dimension_page_shows_items_inline(client, staff_user):
 
 def test_frozen_version_is_read_only_and_offers_new_version(client, staff_user):
     version = Questionnaire.objects.get(code="keys").latest_version()
-    CampaignFactory(questionnaire_version=version)
+    campaign = CampaignFactory(questionnaire_version=version)
+    AnswerFactory(response__campaign=campaign, item=version.items.first())
     client.force_login(staff_user)
     url = reverse("admin:questionnaires_questionnaireversion_change", args=[version.pk])
 
@@ -98,8 +99,9 @@ def test_item_with_answers_cannot_be_deleted(client, staff_user):
 
 def test_scoring_fields_of_frozen_item_are_read_only(client, staff_user):
     version = Questionnaire.objects.get(code="keys").latest_version()
-    CampaignFactory(questionnaire_version=version)
+    campaign = CampaignFactory(questionnaire_version=version)
     item = version.items.first()
+    AnswerFactory(response__campaign=campaign, item=item)
     client.force_login(staff_user)
     page = client.get(reverse("admin:questionnaires_item_change", args=[item.pk]))
     assert set(page.context["adminform"].readonly_fields) >= {"reverse_keyed", "scale"}

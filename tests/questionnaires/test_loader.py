@@ -8,7 +8,7 @@ from django.core.management import call_command
 from assessment.models import Campaign
 from questionnaires.loader import BANKS_DIR, BankError, load_question_banks
 from questionnaires.models import Item, Questionnaire
-from tests.factories import CampaignFactory
+from tests.factories import AnswerFactory, CampaignFactory
 
 
 def run_loader() -> str:
@@ -32,8 +32,9 @@ def test_loader_restores_edited_text_of_unused_version(banks):
 
 def test_loader_never_alters_a_frozen_version(banks):
     version = Questionnaire.objects.get(code="quick").latest_version()
-    CampaignFactory(questionnaire_version=version)
+    campaign = CampaignFactory(questionnaire_version=version)
     item = version.items.first()
+    AnswerFactory(response__campaign=campaign, item=item)
     Item.objects.filter(pk=item.pk).update(text_en="Text the old campaign was answered on")
     before = list(version.versionitem_set.values_list("item_id", "order"))
 
@@ -57,7 +58,8 @@ def test_changed_selection_of_frozen_version_creates_new_version(banks, tmp_path
             item["quick"] = True
     keys_file.write_text(yaml.safe_dump(bank, allow_unicode=True), encoding="utf-8")
     quick = Questionnaire.objects.get(code="quick")
-    CampaignFactory(questionnaire_version=quick.latest_version())
+    campaign = CampaignFactory(questionnaire_version=quick.latest_version())
+    AnswerFactory(response__campaign=campaign, item=quick.latest_version().items.first())
     old_number = quick.latest_version().number
 
     load_question_banks(banks_copy)

@@ -1,11 +1,13 @@
 from questionnaires.models import Questionnaire
-from tests.factories import CampaignFactory
+from tests.factories import AnswerFactory, CampaignFactory
 
 
-def test_version_is_frozen_once_a_campaign_uses_it(banks):
+def test_version_is_frozen_once_answered(banks):
     version = Questionnaire.objects.get(code="listening").latest_version()
     assert not version.is_frozen
-    CampaignFactory(questionnaire_version=version)
+    campaign = CampaignFactory(questionnaire_version=version)
+    assert not version.is_frozen  # a campaign alone does not freeze it: its first answer does
+    AnswerFactory(response__campaign=campaign, item=version.items.first())
     assert version.is_frozen
 
 

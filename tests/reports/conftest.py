@@ -1,8 +1,8 @@
 import pytest
 
 from assessment.models import Response
+from tests.builders import EVIL_COMMENT, add_responses
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
-from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
 
 
 @pytest.fixture

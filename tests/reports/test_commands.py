@@ -2,7 +2,7 @@
 tested in tests/assessment/test_commands.py).
 
 The demo test recomputes one dimension from the raw Answer rows with plain Python,
-following DESIGN.md literally, independent of the numpy scoring code.
+following docs/design.md literally, independent of the numpy scoring code.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from assessment.models import Answer, AuditEntry, Campaign, Response
 from questionnaires.models import Item
-from tests.reports.test_profile import (
+from tests.builders import (
     ITEMS,
     assert_design_shape,
     build_teams_campaign,
@@ -154,7 +154,7 @@ def test_export_responses_help_says_who_is_recorded():
 def plain_dimension(
     responses: dict[int, dict[int, int | None]], items: list[tuple[int, bool]], thresholds
 ):
-    """DESIGN.md 'Scoring' in plain Python for one dimension and one group of responses.
+    """docs/design.md "Scoring" in plain Python for one dimension and one group of responses.
 
     ``responses``: response id -> {item id: value (None = don't know)}; absent = unanswered.
     ``items``: (item id, reverse-keyed) of the dimension.

@@ -12,32 +12,11 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from assessment.models import Answer, Campaign, Comment, Response
+from assessment.models import Campaign, Response
 from assessment.response_file import XLSX_CONTENT_TYPE
+from tests.builders import EVIL_COMMENT, add_responses, dashboard_url, figure_blocks
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
-
-EVIL_COMMENT = '<img src="file:///etc/hostname"> <script>alert(1)</script> http://example.com/x.png'
-
-
-def value(i: int, j: int, shift: int) -> int:
-    return max(1, min(5, 1 + (i + j) % 4 + shift))
-
-
-def add_responses(campaign, count, *, team=None, role=Response.EMPLOYEE, shift=0, comment=None):
-    """`count` submitted responses answering every item of the campaign's version."""
-    items = list(campaign.questionnaire_version.items.values_list("pk", flat=True))
-    for i in range(count):
-        response = ResponseFactory(
-            campaign=campaign, team=team, role=role, submitted_at=timezone.now()
-        )
-        Answer.objects.bulk_create(
-            Answer(response=response, item_id=pk, value=value(i, j, shift))
-            for j, pk in enumerate(items)
-        )
-        if comment:
-            Comment.objects.create(response=response, topic="", text=comment)
 
 
 @pytest.fixture
@@ -60,21 +39,6 @@ def campaign(quick_version, consultant) -> Campaign:
     add_responses(campaign, 6, team=beta, role=Response.MANAGER, shift=1, comment=EVIL_COMMENT)
     add_responses(campaign, 2, team=gamma, comment="A comment from a small team")
     return campaign
-
-
-def dashboard_url(campaign, **params) -> str:
-    url = reverse("reports:dashboard", args=[campaign.slug])
-    if params:
-        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
-    return url
-
-
-def figure_blocks(html: str) -> dict[str, dict]:
-    """The JSON figures of the page, by chart id."""
-    blocks = re.findall(
-        r'<script type="application/json" id="(chart-[\w-]+)-data">(.*?)</script>', html, re.S
-    )
-    return {chart_id: json.loads(text) for chart_id, text in blocks}
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from reports.reliability import build_item_analysis
+from tests.builders import add_response, make_questionnaire
 from tests.factories import ClosedCampaignFactory, OrganisationFactory
-from tests.reports.test_profile import add_response, make_questionnaire
 
 
 @pytest.fixture

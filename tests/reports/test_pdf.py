@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from reports import chart_images, pdf, url_fetcher
 from reports.checks import chart_browser_check
 from reports.profile import GroupTooSmall
+from tests.builders import EVIL_COMMENT, add_responses
 from tests.factories import ClosedCampaignFactory, OrganisationFactory
-from tests.reports.test_dashboard import EVIL_COMMENT, add_responses
 
 
 @pytest.fixture

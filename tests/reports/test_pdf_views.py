@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from reports import pdf, report_jobs
-from tests.reports.test_dashboard import add_responses
+from tests.builders import add_responses
 
 
 @pytest.fixture

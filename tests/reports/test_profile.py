@@ -1,5 +1,5 @@
 """build_profile end to end: a small hand-made questionnaire, answers written as Answer
-rows, and every number checked against a hand computation (DESIGN.md, Scoring)."""
+rows, and every number checked against a hand computation (docs/design.md, Scoring)."""
 
 from __future__ import annotations
 
@@ -9,117 +9,14 @@ import json
 import pytest
 from django.utils import timezone
 
-from assessment.models import Answer, Comment, Invitation, Response
+from assessment.models import Invitation, Response
 from questionnaires.models import (
-    Dimension,
-    Framework,
-    Item,
-    Questionnaire,
     QuestionnaireVersion,
-    Recommendation,
-    VersionItem,
 )
 from reports.profile import GroupTooSmall, UnknownGroup
 from reports.profile_builder import build_profile
-from tests.factories import ClosedCampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
-
-# --------------------------------------------------------------------------- helpers
-# (imported by the other report tests)
-
-# framework alpha (mean):          alpha.one (3 items, the third reverse-keyed), alpha.two (2)
-# framework beta (weakest link):   beta.three (1 item), beta.four (1 item)
-ITEMS = {
-    "alpha.one.1": False,
-    "alpha.one.2": False,
-    "alpha.one.3": True,  # reverse-keyed
-    "alpha.two.1": False,
-    "alpha.two.2": False,
-    "beta.three.1": False,
-    "beta.four.1": False,
-}
-DIMENSIONS = ("alpha.one", "alpha.two", "beta.three", "beta.four")
-
-
-def make_questionnaire() -> QuestionnaireVersion:
-    """A small questionnaire of its own, so the hand computations do not depend on the
-    shipped banks."""
-    alpha = Framework.objects.create(
-        code="alpha",
-        order=90,
-        aggregation=Framework.MEAN,
-        source="Test source",
-        name_nl="Alfa",
-        name_en="Alpha",
-        description_nl="Alfa-beschrijving",
-        description_en="Alpha description",
-    )
-    beta = Framework.objects.create(
-        code="beta", order=91, aggregation=Framework.WEAKEST_LINK, name_nl="Bèta", name_en="Beta"
-    )
-    frameworks = {"alpha": alpha, "beta": beta}
-    dimensions = {}
-    for order, full in enumerate(DIMENSIONS):
-        fw, code = full.split(".")
-        dimensions[full] = Dimension.objects.create(
-            framework=frameworks[fw],
-            code=code,
-            order=order,
-            name_nl=f"{code} (nl)",
-            name_en=f"{code} (en)",
-            description_nl=f"Beschrijving {code}",
-            description_en=f"Description {code}",
-            discussion_question_nl=f"Vraag over {code}?",
-            discussion_question_en=f"Question about {code}?",
-        )
-    for order, text in enumerate(("First step", "Second step")):
-        Recommendation.objects.create(
-            dimension=dimensions["alpha.one"],
-            order=order,
-            text_nl=f"{text} (nl)",
-            text_en=text,
-        )
-    questionnaire = Questionnaire.objects.create(
-        code="handmade", name_nl="Handwerk", name_en="Handmade"
-    )
-    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
-    for order, (code, reverse) in enumerate(ITEMS.items()):
-        dim = dimensions[code.rsplit(".", 1)[0]]
-        item = Item.objects.create(
-            dimension=dim,
-            code=code,
-            order=order,
-            reverse_keyed=reverse,
-            text_nl=f"Stelling {code}",
-            text_en=f"Statement {code}",
-        )
-        VersionItem.objects.create(version=version, item=item, order=order)
-    return version
-
-
-def add_response(
-    campaign,
-    answers: dict[str, int | str],
-    *,
-    team=None,
-    role: str = Response.EMPLOYEE,
-    status: str = Response.SUBMITTED,
-    comment: str | None = None,
-) -> Response:
-    """A response with Answer rows: 1-5, or "dk" for don't know; absent = unanswered."""
-    response = ResponseFactory(campaign=campaign, team=team, role=role, status=status)
-    items = dict(Item.objects.filter(code__in=answers).values_list("code", "pk"))
-    Answer.objects.bulk_create(
-        Answer(response=response, item_id=items[code], value=None if v == "dk" else v)
-        for code, v in answers.items()
-    )
-    if comment:
-        Comment.objects.create(response=response, topic="", text=comment)
-    return response
-
-
-def level(value: int) -> dict[str, int]:
-    """Every item answered so that the keyed value is ``value`` (reverse items 6 - v)."""
-    return {code: (6 - value if reverse else value) for code, reverse in ITEMS.items()}
+from tests.builders import DIMENSIONS, add_response, level, make_questionnaire
+from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
 
 
 @pytest.fixture
@@ -555,7 +452,7 @@ GAP_KEYS = {"dimension", "management", "employees", "gap", "flagged"}
 
 
 def assert_design_shape(data: dict) -> None:
-    """The Profile JSON of DESIGN.md, key for key."""
+    """The profile JSON of docs/design.md, key for key."""
     assert set(data) == {
         "campaign",
         "overall",

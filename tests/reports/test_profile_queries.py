@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from assessment.models import Campaign, Response
 from reports.profile_builder import build_profile
+from tests.builders import add_response, level, make_questionnaire
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
-from tests.reports.test_profile import add_response, level, make_questionnaire
 
 ROLES = (Response.BOARD, Response.MANAGER, Response.EMPLOYEE)
 

@@ -21,8 +21,8 @@ from assessment.responses_import import import_responses
 from reports import responses_export
 from reports.profile_builder import build_profile
 from reports.responses_export import export_responses_csv, export_responses_xlsx
+from tests.builders import ITEMS, add_response, make_questionnaire
 from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory
-from tests.reports.test_profile import ITEMS, add_response, make_questionnaire
 
 ITEM_CODES = list(ITEMS)
 HEADER = ["respondent", "team", "role", *ITEM_CODES, "comment"]

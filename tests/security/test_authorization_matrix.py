@@ -33,7 +33,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessment import responding
+from assessment import page_plan, respondent_cookie
 from assessment.models import Answer, Campaign, Invitation, Response
 from assessment.tokens import digest, new_token
 from questionnaires.models import Questionnaire
@@ -202,7 +202,7 @@ def start_data(w: World) -> dict[str, Any]:
 
 
 def page_one_data(w: World) -> dict[str, Any]:
-    page = responding.get_page_plan(w.campaign.questionnaire_version).page(1)
+    page = page_plan.get_page_plan(w.campaign.questionnaire_version).page(1)
     return {**{f"i-{item.pk}": "2" for item in page.items}, "action": "next"}
 
 
@@ -433,13 +433,13 @@ class World:
         return reverse(name, kwargs=kwargs)
 
 
-def respondent_credentials(client: Client, campaign: Campaign) -> responding.Credentials:
+def respondent_credentials(client: Client, campaign: Campaign) -> respondent_cookie.Credentials:
     """What the respondent's browser holds, read the way the views read it."""
-    name = responding.cookie_name(campaign)
+    name = respondent_cookie.cookie_name(campaign)
     request = HttpRequest()
     request.COOKIES = {name: client.cookies[name].value}
-    value = request.get_signed_cookie(name, None, salt=responding.cookie_salt(campaign))
-    return responding.unpack_cookie(value)
+    value = request.get_signed_cookie(name, None, salt=respondent_cookie.cookie_salt(campaign))
+    return respondent_cookie.unpack_cookie(value)
 
 
 def logged_in(user) -> Client:
@@ -465,7 +465,7 @@ def world(banks, quick_version, settings) -> World:
         language="en",
     )
     team = TeamFactory(campaign=campaign, name="Sales", expected_size=10)
-    plan = responding.get_page_plan(quick_version)
+    plan = page_plan.get_page_plan(quick_version)
     for index in range(5):  # enough submitted responses (k = 3) for real dashboards
         role = Response.MANAGER if index < 3 else Response.EMPLOYEE
         response = Response.objects.create(

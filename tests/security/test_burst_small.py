@@ -10,7 +10,7 @@ checks the database answer by answer.
 
 Asserted: no request failed, every respondent submitted, and every answer given is stored
 exactly once with the value given (none lost, none duplicated, none wrong). Latency is
-the 200-respondent bench's business (DESIGN.md, performance budgets), not a test's.
+the 200-respondent bench's business (docs/design.md, performance budgets), not a test's.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from assessment.models import Campaign, Response
 from reports.profile_builder import build_profile
+from tests.builders import add_responses, dashboard_url, figure_blocks
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
-from tests.reports.test_dashboard import add_responses, dashboard_url, figure_blocks
 
 pytestmark = pytest.mark.django_db
 

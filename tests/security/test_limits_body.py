@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.client import encode_multipart
 
-from assessment import responding
+from assessment import page_plan
 from assessment.models import Answer, Comment, Response
 from tests.factories import CampaignFactory, TeamFactory
 
@@ -30,7 +30,7 @@ def respondent(campaign) -> Client:
 
 
 def answers(campaign) -> dict[str, str]:
-    page = responding.get_page_plan(campaign.questionnaire_version).page(1)
+    page = page_plan.get_page_plan(campaign.questionnaire_version).page(1)
     return {f"i-{item.pk}": "4" for item in page.items}
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment import responding
+from assessment import page_plan, respondent_cookie
 from config.sessions import RENEWED_AT
 from tests.factories import CampaignFactory
 
@@ -78,12 +78,12 @@ def test_respondents_have_no_session_and_keep_their_resume_cookie(quick_version)
     campaign = CampaignFactory(questionnaire_version=quick_version)
     client = Client()
     started = client.post(f"/s/{campaign.token}/", {"role": "employee"})
-    page = responding.get_page_plan(quick_version).page(1)
+    page = page_plan.get_page_plan(quick_version).page(1)
     saved = client.post(f"/s/{campaign.token}/p/1/", {f"i-{i.pk}": "3" for i in page.items})
     resumed = client.get(f"/s/{campaign.token}/")
     assert [r.status_code for r in (started, saved, resumed)] == [302, 302, 302]
     assert not Session.objects.exists()
     assert "sessionid" not in client.cookies
-    cookie = client.cookies[responding.cookie_name(campaign)]
-    assert int(cookie["max-age"]) == responding.COOKIE_MAX_AGE >= 30 * 24 * 3600
+    cookie = client.cookies[respondent_cookie.cookie_name(campaign)]
+    assert int(cookie["max-age"]) == respondent_cookie.COOKIE_MAX_AGE >= 30 * 24 * 3600
     assert resumed["Location"].endswith("/p/2/")  # picks up where they stopped

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from assessment import responding
+from assessment import page_plan
 from assessment.models import Answer, Response
 from bench import burst
 from config import ratelimit
@@ -36,7 +36,7 @@ def start(client: Client, campaign, ip: str = ROOM):
 
 
 def post_page(client: Client, campaign, number: int, ip: str = ROOM):
-    page = responding.get_page_plan(campaign.questionnaire_version).page(number)
+    page = page_plan.get_page_plan(campaign.questionnaire_version).page(number)
     data = {f"i-{item.pk}": "4" for item in page.items}
     return client.post(f"/s/{campaign.token}/p/{number}/", data, REMOTE_ADDR=ip)
 
@@ -45,7 +45,7 @@ def post_page(client: Client, campaign, number: int, ip: str = ROOM):
 def test_two_hundred_respondents_behind_one_address_finish_the_quick_scan(campaign, one_window):
     """The probe: 200 people, one address, shipped limits; formerly 38 to 120 of them
     got HTTP 429 half-way, because every post counted against the address."""
-    pages = responding.get_page_plan(campaign.questionnaire_version).page_count
+    pages = page_plan.get_page_plan(campaign.questionnaire_version).page_count
     statuses: dict[int, int] = {}
     for _ in range(200):
         client = Client()
@@ -79,7 +79,7 @@ def test_respondents_with_a_cookie_go_on_when_the_address_is_used_up(settings, c
         assert post_page(first, campaign, number).status_code == 302
         assert post_page(second, campaign, number).status_code == 302
     assert Answer.objects.count() == 2 * sum(
-        len(responding.get_page_plan(campaign.questionnaire_version).page(n).items)
+        len(page_plan.get_page_plan(campaign.questionnaire_version).page(n).items)
         for n in (1, 2, 3)
     )
 

@@ -26,8 +26,8 @@ from assessment.models import Campaign, Response
 from assessment.roles import MANAGEMENT_ROLES
 from reports.profile import GroupTooSmall
 from reports.profile_builder import build_profile
+from tests.builders import DIMENSIONS, ITEMS, add_response, make_questionnaire
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
-from tests.reports.test_profile import DIMENSIONS, ITEMS, add_response, make_questionnaire
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -11,7 +11,7 @@ from django.test import Client
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from assessment import responding
+from assessment import page_plan
 from assessment.models import Answer, Comment, Response
 from tests.factories import CampaignFactory, TeamFactory
 
@@ -71,7 +71,7 @@ def setup(quick_version, settings):
         client.post(f"/s/{campaign.token}/", {"role": "employee", "team": team.pk}).status_code
         == 302
     )
-    plan = responding.get_page_plan(quick_version)
+    plan = page_plan.get_page_plan(quick_version)
     first = {f"i-{item.pk}": "3" for item in plan.page(1).items}
     assert client.post(f"/s/{campaign.token}/p/1/", first).status_code == 302
     return campaign, client, Response.objects.get(), plan
@@ -83,7 +83,7 @@ def state(response: Response) -> tuple[dict, dict]:
     return answers, comments
 
 
-def field_names(plan: responding.PagePlan):
+def field_names(plan: page_plan.PagePlan):
     page = plan.page(PAGE)
     here = [f"i-{item.pk}" for item in page.items]
     elsewhere = [f"i-{item.pk}" for item in plan.page(1).items]

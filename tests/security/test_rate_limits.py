@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from assessment import page_plan
 from assessment.models import Answer, Comment, Invitation, Response
 from config import ratelimit
 from config.ratelimit import Rate, parse_rate
@@ -141,9 +142,8 @@ def start(client: Client, campaign, ip: str = "10.1.1.1"):
 
 
 def page_data(campaign, number: int = 1, value: str = "3") -> dict[str, str]:
-    from assessment import responding
 
-    page = responding.get_page_plan(campaign.questionnaire_version).page(number)
+    page = page_plan.get_page_plan(campaign.questionnaire_version).page(number)
     return {f"i-{item.pk}": value for item in page.items}
 
 

@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from assessment import invitations, responding, tokens
+from assessment import invitations, respondent_cookie, responding, tokens
 from assessment.models import Invitation, Response
 from tests.factories import CampaignFactory, TeamFactory
 
@@ -112,8 +112,8 @@ def test_raw_secrets_are_never_stored_and_lookups_use_digests(quick_version):
 
     with CaptureQueriesContext(connection) as queries:
         assert responding.find_invitation(token).email == "b@example.nl"
-        assert responding.find_response(campaign, responding.Credentials(key=token))
-        assert responding.find_response(campaign, responding.Credentials(code=code))
+        assert responding.find_response(campaign, respondent_cookie.Credentials(key=token))
+        assert responding.find_response(campaign, respondent_cookie.Credentials(code=code))
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert token not in sql and code not in sql
     assert tokens.digest("invitation", token) in sql
@@ -175,6 +175,7 @@ def test_a_token_of_one_kind_does_not_open_another(quick_version):
 RESPONDENT_MODULES = [
     "assessment/responding.py",
     "assessment/respondent_views.py",
+    "assessment/respondent_cookie.py",
     "assessment/respondent_forms.py",
     "assessment/tokens.py",
     "assessment/invitations.py",

@@ -2,10 +2,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
+from django.db import transaction
+from django.utils import translation
 
 from assessment import campaigns as rules
+from assessment.anonymity import DEFAULT_ANONYMITY_THRESHOLD, MINIMUM_ANONYMITY_THRESHOLD
 from assessment.demo import DEMO_USERNAME
-from assessment.models import DEFAULT_ANONYMITY_THRESHOLD, Campaign, Organisation
+from assessment.models import Campaign, Organisation
 from assessment.text import clean_name
 from questionnaires.models import Questionnaire
 
@@ -40,7 +43,10 @@ class Command(BaseCommand):
             "--threshold",
             type=int,
             default=DEFAULT_ANONYMITY_THRESHOLD,
-            help=f"Anonymity threshold k, at least 3 (default {DEFAULT_ANONYMITY_THRESHOLD}).",
+            help=(
+                f"Anonymity threshold k, at least {MINIMUM_ANONYMITY_THRESHOLD} "
+                f"(default {DEFAULT_ANONYMITY_THRESHOLD})."
+            ),
         )
         parser.add_argument(
             "--language", choices=["nl", "en"], default="nl", help="Default language (nl)."
@@ -55,19 +61,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        # The command line speaks English, as its options do, whatever the site's language.
+        with translation.override("en"):
+            self.create(options)
+
+    def create(self, options) -> None:
         try:
             validate_slug(options["slug"])
         except ValidationError as error:
             raise CommandError(f"--slug: {messages_of(error)}") from error
-        if Campaign.objects.filter(slug=options["slug"]).exists():
-            raise CommandError(
-                f"--slug: a campaign with the slug '{options['slug']}' already exists."
-            )
-        if options["threshold"] < 3:
-            raise CommandError(
-                "--threshold: the anonymity threshold must be at least 3 "
-                f"(got {options['threshold']})."
-            )
         questionnaire = Questionnaire.objects.filter(code=options["questionnaire"]).first()
         if questionnaire is None:
             codes = ", ".join(Questionnaire.objects.values_list("code", flat=True)) or "none loaded"
@@ -80,22 +82,22 @@ class Command(BaseCommand):
             raise CommandError(f"--teams: {messages_of(error)}") from error
 
         owner = self.owner(options.get("owner"))
-        organisation, org_created = self.organisation(options["organisation"], owner)
         try:
-            campaign = rules.create_campaign(
-                organisation=organisation,
-                name=options["name"],
-                slug=options["slug"],
-                questionnaire=questionnaire,
-                teams=teams,
-                anonymity_threshold=options["threshold"],
-                language=options["language"],
-                status=Campaign.OPEN,
-                created_by=owner,
-            )
+            # One transaction: a refused campaign leaves no new organisation behind.
+            with transaction.atomic():
+                organisation, org_created = self.organisation(options["organisation"], owner)
+                campaign = rules.create_campaign(
+                    organisation=organisation,
+                    name=options["name"],
+                    slug=options["slug"],
+                    questionnaire=questionnaire,
+                    teams=teams,
+                    anonymity_threshold=options["threshold"],
+                    language=options["language"],
+                    status=Campaign.OPEN,
+                    created_by=owner,
+                )
         except ValidationError as error:
-            if org_created:
-                organisation.delete()
             raise CommandError(messages_of(error)) from error
 
         base_url = options["base_url"].rstrip("/")

@@ -14,7 +14,7 @@ from reports.profile_builder import build_profile
 
 class Command(BaseCommand):
     help = (
-        "Write a campaign's maturity profile as JSON (the shape of DESIGN.md), to standard "
+        "Write a campaign's maturity profile as JSON (the shape in docs/design.md), to standard "
         "output or to the file given with -o. Groups below the anonymity threshold are "
         "marked suppressed and carry no scores."
     )

@@ -1,0 +1,159 @@
+"""Builders shared by the tests: a small hand-made questionnaire with answers written as
+Answer rows (for numbers checked by hand), and submitted responses on a shipped
+questionnaire (for pages and reports)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import Answer, Comment, Response
+from questionnaires.models import (
+    Dimension,
+    Framework,
+    Item,
+    Questionnaire,
+    QuestionnaireVersion,
+    Recommendation,
+    VersionItem,
+)
+from tests.factories import ResponseFactory
+
+# --------------------------------------------------------------------------- hand-made
+
+# framework alpha (mean):          alpha.one (3 items, the third reverse-keyed), alpha.two (2)
+# framework beta (weakest link):   beta.three (1 item), beta.four (1 item)
+ITEMS = {
+    "alpha.one.1": False,
+    "alpha.one.2": False,
+    "alpha.one.3": True,  # reverse-keyed
+    "alpha.two.1": False,
+    "alpha.two.2": False,
+    "beta.three.1": False,
+    "beta.four.1": False,
+}
+DIMENSIONS = ("alpha.one", "alpha.two", "beta.three", "beta.four")
+
+
+def make_questionnaire() -> QuestionnaireVersion:
+    """A small questionnaire of its own, so the hand computations do not depend on the
+    shipped banks."""
+    alpha = Framework.objects.create(
+        code="alpha",
+        order=90,
+        aggregation=Framework.MEAN,
+        source="Test source",
+        name_nl="Alfa",
+        name_en="Alpha",
+        description_nl="Alfa-beschrijving",
+        description_en="Alpha description",
+    )
+    beta = Framework.objects.create(
+        code="beta", order=91, aggregation=Framework.WEAKEST_LINK, name_nl="Bèta", name_en="Beta"
+    )
+    frameworks = {"alpha": alpha, "beta": beta}
+    dimensions = {}
+    for order, full in enumerate(DIMENSIONS):
+        fw, code = full.split(".")
+        dimensions[full] = Dimension.objects.create(
+            framework=frameworks[fw],
+            code=code,
+            order=order,
+            name_nl=f"{code} (nl)",
+            name_en=f"{code} (en)",
+            description_nl=f"Beschrijving {code}",
+            description_en=f"Description {code}",
+            discussion_question_nl=f"Vraag over {code}?",
+            discussion_question_en=f"Question about {code}?",
+        )
+    for order, text in enumerate(("First step", "Second step")):
+        Recommendation.objects.create(
+            dimension=dimensions["alpha.one"],
+            order=order,
+            text_nl=f"{text} (nl)",
+            text_en=text,
+        )
+    questionnaire = Questionnaire.objects.create(
+        code="handmade", name_nl="Handwerk", name_en="Handmade"
+    )
+    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
+    for order, (code, reverse_keyed) in enumerate(ITEMS.items()):
+        dim = dimensions[code.rsplit(".", 1)[0]]
+        item = Item.objects.create(
+            dimension=dim,
+            code=code,
+            order=order,
+            reverse_keyed=reverse_keyed,
+            text_nl=f"Stelling {code}",
+            text_en=f"Statement {code}",
+        )
+        VersionItem.objects.create(version=version, item=item, order=order)
+    return version
+
+
+def add_response(
+    campaign,
+    answers: dict[str, int | str],
+    *,
+    team=None,
+    role: str = Response.EMPLOYEE,
+    status: str = Response.SUBMITTED,
+    comment: str | None = None,
+) -> Response:
+    """A response with Answer rows: 1-5, or "dk" for don't know; absent = unanswered."""
+    response = ResponseFactory(campaign=campaign, team=team, role=role, status=status)
+    items = dict(Item.objects.filter(code__in=answers).values_list("code", "pk"))
+    Answer.objects.bulk_create(
+        Answer(response=response, item_id=items[code], value=None if v == "dk" else v)
+        for code, v in answers.items()
+    )
+    if comment:
+        Comment.objects.create(response=response, topic="", text=comment)
+    return response
+
+
+def level(value: int) -> dict[str, int]:
+    """Every item answered so that the keyed value is ``value`` (reverse items 6 - v)."""
+    return {code: (6 - value if reverse_keyed else value) for code, reverse_keyed in ITEMS.items()}
+
+
+# --------------------------------------------------------------------------- shipped banks
+
+EVIL_COMMENT = '<img src="file:///etc/hostname"> <script>alert(1)</script> http://example.com/x.png'
+
+
+def value(i: int, j: int, shift: int) -> int:
+    return max(1, min(5, 1 + (i + j) % 4 + shift))
+
+
+def add_responses(campaign, count, *, team=None, role=Response.EMPLOYEE, shift=0, comment=None):
+    """`count` submitted responses answering every item of the campaign's version."""
+    items = list(campaign.questionnaire_version.items.values_list("pk", flat=True))
+    for i in range(count):
+        response = ResponseFactory(
+            campaign=campaign, team=team, role=role, submitted_at=timezone.now()
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, item_id=pk, value=value(i, j, shift))
+            for j, pk in enumerate(items)
+        )
+        if comment:
+            Comment.objects.create(response=response, topic="", text=comment)
+
+
+def dashboard_url(campaign, **params) -> str:
+    url = reverse("reports:dashboard", args=[campaign.slug])
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return url
+
+
+def figure_blocks(html: str) -> dict[str, dict]:
+    """The JSON figures of the page, by chart id."""
+    blocks = re.findall(
+        r'<script type="application/json" id="(chart-[\w-]+)-data">(.*?)</script>', html, re.S
+    )
+    return {chart_id: json.loads(text) for chart_id, text in blocks}
