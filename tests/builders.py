@@ -20,7 +20,7 @@ from questionnaires.models import (
     Recommendation,
     VersionItem,
 )
-from tests.factories import ResponseFactory
+from tests.factories import ClosedCampaignFactory, ResponseFactory, TeamFactory
 
 # --------------------------------------------------------------------------- hand-made
 
@@ -118,6 +118,85 @@ def add_response(
 def level(value: int) -> dict[str, int]:
     """Every item answered so that the keyed value is ``value`` (reverse items 6 - v)."""
     return {code: (6 - value if reverse_keyed else value) for code, reverse_keyed in ITEMS.items()}
+
+
+# --------------------------------------------------------------------------- teams and the JSON
+
+PEOPLE = [
+    ("North", Response.MANAGER, 5, "North manager speaking"),
+    ("North", Response.MANAGER, 5, None),
+    ("North", Response.MANAGER, 5, None),
+    ("North", Response.EMPLOYEE, 3, None),
+    ("North", Response.EMPLOYEE, 3, None),
+    ("South", Response.BOARD, 4, "South board remark"),
+    ("South", Response.EMPLOYEE, 2, "South employee remark"),
+    ("South", Response.EMPLOYEE, 2, None),
+    ("South", Response.EMPLOYEE, 2, None),
+    ("Tiny", Response.EMPLOYEE, 1, "Tiny team remark"),
+    ("Tiny", Response.EMPLOYEE, 1, None),
+    (None, Response.EMPLOYEE, 3, "No team remark"),
+]
+
+
+def build_teams_campaign(version, people=PEOPLE, **kwargs):
+    kwargs = {"anonymity_threshold": 3, "language": "en"} | kwargs
+    campaign = ClosedCampaignFactory(questionnaire_version=version, **kwargs)
+    teams = {
+        name: TeamFactory(campaign=campaign, name=name, order=i, expected_size=size)
+        for i, (name, size) in enumerate(
+            (("North", 6), ("South", 4), ("Tiny", None), ("East", None))
+        )
+    }
+    for team, role, value, comment in people:
+        add_response(
+            campaign, level(value), team=teams[team] if team else None, role=role, comment=comment
+        )
+    return campaign
+
+
+CAMPAIGN_KEYS = {
+    "slug",
+    "name",
+    "organisation",
+    "questionnaire",
+    "version",
+    "respondents",
+    "anonymity_threshold",
+    "stage_thresholds",
+}
+FRAMEWORK_KEYS = {"code", "name", "aggregation", "score", "mean", "stage", "dimensions"}
+DIMENSION_KEYS = {"code", "name", "score", "stage", "n", "agreement", "favourable", "dont_know"}
+GROUP_KEYS = {"name", "n", "suppressed", "overall", "dimensions"}
+GAP_KEYS = {"dimension", "management", "employees", "gap", "flagged"}
+
+
+def assert_design_shape(data: dict) -> None:
+    """The profile JSON of docs/design.md, key for key."""
+    assert set(data) == {
+        "campaign",
+        "overall",
+        "frameworks",
+        "groups",
+        "gaps",
+        "priorities",
+        "strengths",
+    }
+    assert set(data["campaign"]) == CAMPAIGN_KEYS
+    assert set(data["overall"]) == {"score", "stage"}
+    for fw in data["frameworks"]:
+        assert set(fw) == FRAMEWORK_KEYS
+        for dim in fw["dimensions"]:
+            assert set(dim) == DIMENSION_KEYS
+    assert set(data["groups"]) == {"team", "role"}
+    for kind in ("team", "role"):
+        for group in data["groups"][kind]:
+            if group["suppressed"]:
+                assert set(group) == {"name", "n", "suppressed"}
+            else:
+                assert set(group) == GROUP_KEYS
+    for gap in data["gaps"]:
+        assert set(gap) == GAP_KEYS
+    assert all(isinstance(code, str) for code in data["priorities"] + data["strengths"])
 
 
 # --------------------------------------------------------------------------- shipped banks

@@ -15,8 +15,16 @@ from questionnaires.models import (
 )
 from reports.profile import GroupTooSmall, UnknownGroup
 from reports.profile_builder import build_profile
-from tests.builders import DIMENSIONS, add_response, level, make_questionnaire
-from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
+from tests.builders import (
+    DIMENSIONS,
+    PEOPLE,
+    add_response,
+    assert_design_shape,
+    build_teams_campaign,
+    level,
+    make_questionnaire,
+)
+from tests.factories import ClosedCampaignFactory, OrganisationFactory
 
 
 @pytest.fixture
@@ -144,6 +152,7 @@ def test_texts_follow_the_language(hand_campaign):
 
 # --------------------------------------------------------------------------- groups
 
+
 # k = 3. Each respondent answers everything at one keyed level, so every respondent
 # mean equals that level:
 #   North: three managers at 5, two employees at 3      (5)  expected size 6
@@ -151,38 +160,6 @@ def test_texts_follow_the_language(hand_campaign):
 #   Tiny:  two employees at 1                           (2)
 #   East:  nobody                                       (0)
 #   no team: one employee at 3                          (1)
-PEOPLE = [
-    ("North", Response.MANAGER, 5, "North manager speaking"),
-    ("North", Response.MANAGER, 5, None),
-    ("North", Response.MANAGER, 5, None),
-    ("North", Response.EMPLOYEE, 3, None),
-    ("North", Response.EMPLOYEE, 3, None),
-    ("South", Response.BOARD, 4, "South board remark"),
-    ("South", Response.EMPLOYEE, 2, "South employee remark"),
-    ("South", Response.EMPLOYEE, 2, None),
-    ("South", Response.EMPLOYEE, 2, None),
-    ("Tiny", Response.EMPLOYEE, 1, "Tiny team remark"),
-    ("Tiny", Response.EMPLOYEE, 1, None),
-    (None, Response.EMPLOYEE, 3, "No team remark"),
-]
-
-
-def build_teams_campaign(version, people=PEOPLE, **kwargs):
-    kwargs = {"anonymity_threshold": 3, "language": "en"} | kwargs
-    campaign = ClosedCampaignFactory(questionnaire_version=version, **kwargs)
-    teams = {
-        name: TeamFactory(campaign=campaign, name=name, order=i, expected_size=size)
-        for i, (name, size) in enumerate(
-            (("North", 6), ("South", 4), ("Tiny", None), ("East", None))
-        )
-    }
-    for team, role, value, comment in people:
-        add_response(
-            campaign, level(value), team=teams[team] if team else None, role=role, comment=comment
-        )
-    return campaign
-
-
 @pytest.fixture
 def teams_campaign(version):
     return build_teams_campaign(version)
@@ -434,50 +411,6 @@ def test_change_is_the_difference_of_scores(version):
 
 
 # --------------------------------------------------------------------------- JSON shape
-
-CAMPAIGN_KEYS = {
-    "slug",
-    "name",
-    "organisation",
-    "questionnaire",
-    "version",
-    "respondents",
-    "anonymity_threshold",
-    "stage_thresholds",
-}
-FRAMEWORK_KEYS = {"code", "name", "aggregation", "score", "mean", "stage", "dimensions"}
-DIMENSION_KEYS = {"code", "name", "score", "stage", "n", "agreement", "favourable", "dont_know"}
-GROUP_KEYS = {"name", "n", "suppressed", "overall", "dimensions"}
-GAP_KEYS = {"dimension", "management", "employees", "gap", "flagged"}
-
-
-def assert_design_shape(data: dict) -> None:
-    """The profile JSON of docs/design.md, key for key."""
-    assert set(data) == {
-        "campaign",
-        "overall",
-        "frameworks",
-        "groups",
-        "gaps",
-        "priorities",
-        "strengths",
-    }
-    assert set(data["campaign"]) == CAMPAIGN_KEYS
-    assert set(data["overall"]) == {"score", "stage"}
-    for fw in data["frameworks"]:
-        assert set(fw) == FRAMEWORK_KEYS
-        for dim in fw["dimensions"]:
-            assert set(dim) == DIMENSION_KEYS
-    assert set(data["groups"]) == {"team", "role"}
-    for kind in ("team", "role"):
-        for group in data["groups"][kind]:
-            if group["suppressed"]:
-                assert set(group) == {"name", "n", "suppressed"}
-            else:
-                assert set(group) == GROUP_KEYS
-    for gap in data["gaps"]:
-        assert set(gap) == GAP_KEYS
-    assert all(isinstance(code, str) for code in data["priorities"] + data["strengths"])
 
 
 def test_as_dict_has_exactly_the_design_shape(teams_campaign):
