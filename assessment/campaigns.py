@@ -26,6 +26,7 @@ from questionnaires.models import Questionnaire, QuestionnaireVersion
 
 from .models import (
     DEFAULT_ANONYMITY_THRESHOLD,
+    DEFAULT_MINIMUM_ANSWERED,
     MINIMUM_ANONYMITY_THRESHOLD,
     Campaign,
     Organisation,
@@ -353,6 +354,7 @@ def create_campaign(
     teams: Iterable[TeamSpec] = (),
     slug: str = "",
     anonymity_threshold: int = DEFAULT_ANONYMITY_THRESHOLD,
+    minimum_answered: int = DEFAULT_MINIMUM_ANSWERED,
     language: str = "nl",
     results_during_fieldwork: str = Campaign.RESULTS_IN_STEPS,
     opens_at: dt.datetime | None = None,
@@ -360,11 +362,15 @@ def create_campaign(
     status: str = Campaign.DRAFT,
     created_by=None,
 ) -> Campaign:
-    """Create a campaign on the questionnaire's latest published version, with its teams."""
+    """Create a campaign on the questionnaire's latest published version, with its teams.
+
+    `minimum_answered`: the percentage of statements a response needs to be submitted
+    (0 to 100; see `responding.answers_needed`)."""
     name = clean_name(name)
     if not name:
         raise ValidationError(_("A campaign needs a name."))
     validate_threshold(anonymity_threshold)
+    Campaign._meta.get_field("minimum_answered").run_validators(minimum_answered)
     slug = slug or unique_slug(name)
     if slug_is_taken(slug):
         raise ValidationError(_("The slug “%(slug)s” is already in use.") % {"slug": slug})
@@ -374,6 +380,7 @@ def create_campaign(
         slug=slug,
         questionnaire_version=latest_version(questionnaire),
         anonymity_threshold=anonymity_threshold,
+        minimum_answered=minimum_answered,
         language=language,
         results_during_fieldwork=results_during_fieldwork,
         opens_at=opens_at,
@@ -398,11 +405,12 @@ def update_campaign(
     opens_at: dt.datetime | None,
     closes_at: dt.datetime | None,
     teams: Iterable[TeamSpec],
+    minimum_answered: int | None = None,
 ) -> Campaign:
     """Save a consultant's changes to a campaign, or refuse them all (ValidationError).
 
     The rules are checked against the stored row (locked), not against `campaign`, which
-    a bound form may already have changed.
+    a bound form may already have changed. `minimum_answered` None keeps the stored one.
     """
     stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
     name = clean_name(name)
@@ -411,10 +419,14 @@ def update_campaign(
     if slug_is_taken(slug, exclude_pk=stored.pk):
         raise ValidationError(_("The slug “%(slug)s” is already in use.") % {"slug": slug})
     check_threshold_change(stored, anonymity_threshold)
+    if minimum_answered is not None:
+        Campaign._meta.get_field("minimum_answered").run_validators(minimum_answered)
     check_closing_change(stored, closes_at)
     change_questionnaire(stored, questionnaire)
     stored.name, stored.slug, stored.language = name, slug, language
     stored.anonymity_threshold = anonymity_threshold
+    if minimum_answered is not None:
+        stored.minimum_answered = minimum_answered
     stored.results_during_fieldwork = results_during_fieldwork
     stored.opens_at, stored.closes_at = opens_at, closes_at
     stored.save()

@@ -117,10 +117,24 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "slug", "anonymity_threshold", "language", "results_during_fieldwork"]
-        labels = {"slug": _("Short name in links and file names")}
+        fields = [
+            "name",
+            "slug",
+            "anonymity_threshold",
+            "minimum_answered",
+            "language",
+            "results_during_fieldwork",
+        ]
+        labels = {
+            "slug": _("Short name in links and file names"),
+            "minimum_answered": _("Minimum answered (%)"),
+        }
         help_texts = {
             "slug": _("Lowercase letters, digits and hyphens. Suggested from the name."),
+            "minimum_answered": _(
+                "Submissions with fewer answers are refused with an explanation; "
+                "don't know counts as an answer."
+            ),
         }
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
@@ -140,6 +154,11 @@ class CampaignForm(forms.ModelForm):
         assert isinstance(language, forms.ChoiceField)  # the model field has choices
         language.choices = settings.LANGUAGES
         self.fields["results_during_fieldwork"].required = False
+        minimum = self.fields["minimum_answered"]
+        assert isinstance(minimum, forms.IntegerField)  # a PositiveSmallIntegerField
+        minimum.required = False  # a post without it keeps what is stored
+        minimum.min_value, minimum.max_value = 0, 100
+        minimum.widget.attrs.update(min=0, max=100, step=1)
         language.help_text = _(
             "The language respondents see first and in which e-mails are sent; "
             "respondents can switch."
@@ -200,6 +219,7 @@ class CampaignForm(forms.ModelForm):
                 Column(Field("anonymity_threshold"), css_class="col-sm-6"),
                 Column(Field("language"), css_class="col-sm-6"),
             ),
+            Row(Column(Field("minimum_answered"), css_class="col-sm-6")),
             Field("results_during_fieldwork"),
             Field("teams", css_class="font-monospace"),
             Div(
@@ -232,6 +252,11 @@ class CampaignForm(forms.ModelForm):
         return (
             self.cleaned_data["results_during_fieldwork"] or self.instance.results_during_fieldwork
         )
+
+    def clean_minimum_answered(self) -> int:
+        # A post without the field (a script, an older page) keeps what is stored.
+        minimum = self.cleaned_data["minimum_answered"]
+        return self.instance.minimum_answered if minimum is None else minimum
 
     def clean_anonymity_threshold(self) -> int:
         threshold = self.cleaned_data["anonymity_threshold"]
@@ -325,6 +350,7 @@ class CampaignForm(forms.ModelForm):
             "questionnaire": data["questionnaire"],
             "teams": data["teams"],
             "anonymity_threshold": data["anonymity_threshold"],
+            "minimum_answered": data["minimum_answered"],
             "language": data["language"],
             "results_during_fieldwork": data["results_during_fieldwork"],
             "opens_at": opens_at,

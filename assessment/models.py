@@ -20,6 +20,10 @@ from .tokens import new_token
 
 __all__ = ["DEFAULT_ANONYMITY_THRESHOLD", "MINIMUM_ANONYMITY_THRESHOLD"]
 
+# The share of a questionnaire's statements a response needs before it can be submitted
+# (see `responding.answers_needed`); "don't know" counts as an answer.
+DEFAULT_MINIMUM_ANSWERED = 50
+
 
 class OrganisationQuerySet(models.QuerySet):
     def for_user(self, user) -> OrganisationQuerySet:
@@ -101,6 +105,15 @@ class Campaign(models.Model):
         validators=[MinValueValidator(MINIMUM_ANONYMITY_THRESHOLD), MaxValueValidator(100)],
         help_text=_("Groups with fewer submitted responses are never shown (at least 3)."),
     )
+    minimum_answered = models.PositiveSmallIntegerField(
+        _("minimum answered (%)"),
+        default=DEFAULT_MINIMUM_ANSWERED,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Submissions with fewer answers are refused with an explanation; "
+            "don't know counts as an answer."
+        ),
+    )
     # While fieldwork runs, results either move in steps of k responses or wait until
     # the campaign ends: either way no single new answer can be read off a change.
     RESULTS_IN_STEPS, RESULTS_AFTER_CLOSING = "steps", "after_closing"
@@ -139,7 +152,11 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(anonymity_threshold__gte=MINIMUM_ANONYMITY_THRESHOLD),
                 name="anonymity_threshold_at_least_3",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_answered__lte=100),
+                name="minimum_answered_at_most_100",
+            ),
         ]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")

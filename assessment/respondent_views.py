@@ -323,10 +323,13 @@ def _render_review(
         for page, items in responding.unanswered_by_page(plan, answered)
     ]
     answered_count = len(answered & plan.item_ids)
+    needed = responding.answers_needed(plan.item_count, visit.campaign.minimum_answered)
     context = {
         "campaign": visit.campaign,
         "missing": missing,
         "answered_count": answered_count,
+        "needed_count": needed,
+        "more_needed": max(0, needed - answered_count),
         "item_count": plan.item_count,
         "page_count": plan.page_count,
         "error": error,
@@ -353,12 +356,22 @@ def submit(request: HttpRequest, visit: Visit) -> HttpResponse:
         return _no_response(request, visit)
     try:
         responding.submit_response(
-            visit.response, visit.credentials, is_test=request.user.is_authenticated
+            visit.response,
+            visit.credentials,
+            is_test=request.user.is_authenticated,
+            campaign=visit.campaign,
         )
     except responding.AlreadySubmitted:
         return already_submitted_page(request, visit.campaign)
     except responding.NothingAnswered:
         error = _("Please answer at least one statement before you submit.")
+        return _render_review(request, visit, visit.response, error=error, status=400)
+    except responding.NotEnoughAnswered as refused:
+        error = _(
+            "You answered %(answered)d of %(total)d statements; at least %(needed)d are "
+            "needed for your answers to count. Go back to the pages with open statements "
+            "below."
+        ) % {"answered": refused.answered, "total": refused.total, "needed": refused.needed}
         return _render_review(request, visit, visit.response, error=error, status=400)
     return HttpResponseRedirect(reverse("respondent:thanks", args=[visit.campaign.token]))
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Answer, Campaign, Comment, Invitation, Response, Team
-from .page_plan import Page, PagePlan
+from .page_plan import Page, PagePlan, get_page_plan
 from .respondent_cookie import Credentials
 from .text import clean_comment
 from .tokens import (
@@ -65,6 +65,14 @@ class AlreadySubmitted(RespondingError):
 
 class NothingAnswered(RespondingError):
     """Submitting a response without a single answer."""
+
+
+class NotEnoughAnswered(RespondingError):
+    """Submitting a response with fewer answers than the campaign's minimum."""
+
+    def __init__(self, answered: int, needed: int, total: int) -> None:
+        super().__init__(f"{answered} of {total} statements answered; {needed} needed")
+        self.answered, self.needed, self.total = answered, needed, total
 
 
 class LinkReplaced(RespondingError):
@@ -194,6 +202,16 @@ def start_response(
                 return Started(existing, Credentials(key=key), created=False)
             # A resume code collided with another response's: draw a new one.
     raise RuntimeError("could not draw a unique resume code")
+
+
+def answers_needed(item_count: int, minimum_percent: int) -> int:
+    """How many of `item_count` statements must be answered ("don't know" counts) for a
+    response to be accepted: `minimum_percent` of them rounded up, at least one when the
+    percentage is above zero (and never more than there are)."""
+    if minimum_percent <= 0 or item_count <= 0:
+        return 0
+    # Integer ceiling division: no float rounding at exact multiples.
+    return max(1, -(-item_count * min(minimum_percent, 100) // 100))
 
 
 def answered_item_ids(response: Response) -> set[int]:
@@ -335,20 +353,39 @@ def save_page(response: Response, page: Page, entry: PageEntry, *, language: str
             Comment.objects.filter(response_id=response.pk, topic=page.topic).delete()
 
 
-def submit_response(response: Response, credentials: Credentials, *, is_test: bool = False) -> None:
+def submit_response(
+    response: Response,
+    credentials: Credentials,
+    *,
+    is_test: bool = False,
+    campaign: Campaign | None = None,
+) -> None:
     """Submit once. Marks the invitation completed when the key is an invitation token.
 
     `is_test`: submitted in a browser where a consultant is logged in, which makes it a
-    test response (a response started as a test stays one). Raises AlreadySubmitted or
-    NothingAnswered; then nothing changes.
+    test response (a response started as a test stays one). `campaign`: the response's
+    campaign when the caller has it already (saves a query). Raises AlreadySubmitted,
+    NothingAnswered, or NotEnoughAnswered below the campaign's `minimum_answered`; then
+    nothing changes and the response stays in progress.
     """
+    if campaign is None:
+        campaign = response.campaign
+    elif campaign.pk != response.campaign_id:
+        raise ValueError("the response belongs to another campaign")
+    plan = get_page_plan(campaign.questionnaire_version)
+    needed = answers_needed(plan.item_count, campaign.minimum_answered)
     now = timezone.now()
     test = {"is_test": True} if is_test else {}
     with transaction.atomic():
-        if not Answer.objects.filter(response_id=response.pk).exists():
+        # Answers are only ever added or changed, never removed, so a count that passes
+        # here still passes when the update below takes the row.
+        answered = Answer.objects.filter(response_id=response.pk, item_id__in=plan.item_ids).count()
+        if answered == 0 or answered < needed:
             if Response.objects.filter(pk=response.pk, status=Response.SUBMITTED).exists():
                 raise AlreadySubmitted
-            raise NothingAnswered
+            if answered == 0:
+                raise NothingAnswered
+            raise NotEnoughAnswered(answered, needed, plan.item_count)
         submitted = Response.objects.filter(pk=response.pk, status=Response.IN_PROGRESS).update(
             status=Response.SUBMITTED, submitted_at=now, updated_at=now, **test
         )
