@@ -163,6 +163,9 @@ class Profile:
     final: bool = True
     submitted: int = 0
     results_during_fieldwork: str = "steps"
+    # Where `invited` comes from: "team_sizes" (about so many people in the teams) or
+    # "invitations" (so many invited); None when unknown.
+    invited_from: str | None = None
 
     @property
     def submitted_in_scope(self) -> int:

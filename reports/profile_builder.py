@@ -39,6 +39,7 @@ from reports.results import CountedResults, counted_results
 
 ROLE_CODES: tuple[str, ...] = Response.ROLE_CODES
 TEAM_ROLE_SEPARATOR = " × "
+TEAM_SIZES, INVITATIONS = "team_sizes", "invitations"  # where the expected number comes from
 
 
 @dataclass(frozen=True)
@@ -107,20 +108,23 @@ def _check_scope(results: CountedResults, scope: _Scope, k: int) -> None:
         )
 
 
-def _invited(campaign: Campaign, teams: dict[int, Team], scope: _Scope) -> int | None:
-    """People expected: team sizes if any are set, else invitations, else None."""
+def _invited(
+    campaign: Campaign, teams: dict[int, Team], scope: _Scope
+) -> tuple[int | None, str | None]:
+    """People expected, and where the number comes from: the team sizes if any are set
+    (``"team_sizes"``), else the invitations (``"invitations"``), else (None, None)."""
     if scope.role is not None:
-        return None
+        return None, None
     if scope.team is not None:
         if scope.team.expected_size:
-            return scope.team.expected_size
+            return scope.team.expected_size, TEAM_SIZES
         n = Invitation.objects.filter(campaign=campaign, team=scope.team).count()
-        return n or None
+        return (n, INVITATIONS) if n else (None, None)
     sizes = [t.expected_size for t in teams.values() if t.expected_size is not None]
     if sizes:
-        return sum(sizes)
+        return sum(sizes), TEAM_SIZES
     n = Invitation.objects.filter(campaign=campaign).count()
-    return n or None
+    return (n, INVITATIONS) if n else (None, None)
 
 
 def _group_profile(
@@ -350,6 +354,7 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         else {}
     )
     comments, comments_hidden = _comments(campaign, scope, results, below_threshold)
+    invited, invited_from = _invited(campaign, teams, scope)
     stages = tuple(
         StageText(s.code, s.tr("name", language), s.tr("description", language))
         for s in Stage.objects.order_by("order")
@@ -363,7 +368,8 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         version=version.number,
         language=language,
         respondents=respondents,
-        invited=_invited(campaign, teams, scope),
+        invited=invited,
+        invited_from=invited_from,
         anonymity_threshold=k,
         stage_thresholds=structure.structure.thresholds,
         opens_at=campaign.opens_at,

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessment.models import Campaign, Response
+from assessment.models import Campaign, Invitation, Response
 from assessment.response_file import XLSX_CONTENT_TYPE
 from tests.builders import EVIL_COMMENT, add_responses, dashboard_url, figure_blocks
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
@@ -366,3 +366,19 @@ def test_team_filter_links_to_the_team_report(owner_client, campaign):
 def test_no_pdf_link_without_results(owner_client, campaign):
     html = owner_client.get(dashboard_url(campaign, team="Gamma")).content.decode()
     assert "report.pdf" not in html
+
+
+def test_response_rate_says_what_it_counts_against(client, consultant, report_campaign, campaign):
+    client.force_login(consultant)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    # Team sizes set (8 + 8 + 4), nobody invited: an estimate of the people in the teams.
+    page = client.get(dashboard_url(report_campaign)).content.decode()
+    subtitle = re.search(r"</h1>\s*<p[^>]*>(.*?)</p>", page, re.S).group(1)
+    assert "70% of about 20 people in the teams" in subtitle
+    assert "invited" not in subtitle
+    # No team sizes, 20 personal invitations: so many invited.
+    for number in range(20):
+        Invitation.objects.create(
+            campaign=campaign, email=f"p{number}@example.org", token_digest=f"d{number:062d}"
+        )
+    assert "70% of 20 invited" in client.get(dashboard_url(campaign)).content.decode()
