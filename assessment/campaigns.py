@@ -274,12 +274,7 @@ def slug_is_taken(slug: str, exclude_pk: int | None = None) -> bool:
 
 def latest_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
     """The newest PUBLISHED version: drafts are still being edited in the admin."""
-    version = (
-        QuestionnaireVersion.objects.published()
-        .filter(questionnaire=questionnaire)
-        .order_by("-number")
-        .first()
-    )
+    version = questionnaire.latest_published_version()
     if version is None:
         raise ValidationError(
             _("The questionnaire “%(name)s” has no published version yet.")
@@ -361,8 +356,10 @@ def create_campaign(
     closes_at: dt.datetime | None = None,
     status: str = Campaign.DRAFT,
     created_by=None,
+    version: QuestionnaireVersion | None = None,
 ) -> Campaign:
-    """Create a campaign on the questionnaire's latest published version, with its teams.
+    """Create a campaign on the questionnaire's latest published version (or on `version`,
+    an earlier published one, e.g. to import a round answered on it), with its teams.
 
     `minimum_answered`: the percentage of statements a response needs to be submitted
     (0 to 100; see `responding.answers_needed`)."""
@@ -374,11 +371,15 @@ def create_campaign(
     slug = slug or unique_slug(name)
     if slug_is_taken(slug):
         raise ValidationError(_("The slug “%(slug)s” is already in use.") % {"slug": slug})
+    if version is not None and (
+        version.questionnaire_id != questionnaire.pk or not version.is_published
+    ):
+        raise ValidationError(_("Choose a published version of this questionnaire."))
     campaign = Campaign.objects.create(
         organisation=organisation,
         name=name,
         slug=slug,
-        questionnaire_version=latest_version(questionnaire),
+        questionnaire_version=version or latest_version(questionnaire),
         anonymity_threshold=anonymity_threshold,
         minimum_answered=minimum_answered,
         language=language,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from questionnaires.models import Item, Questionnaire
+from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
 
 from . import campaigns as rules
 from .models import Answer, Campaign, Comment, Organisation, Response, Team
@@ -76,7 +76,7 @@ class TeamPlan:
 TEAMS = (
     TeamPlan("Klantenservice", 22, 3.45, current=(2, 3, 11), previous=(2, 3, 7), live=(0, 1, 2)),
     TeamPlan("Sales", 14, 3.0, current=(1, 2, 8), previous=(1, 2, 5), live=(0, 0, 2)),
-    TeamPlan("Operations", 20, 2.65, current=(2, 3, 8), previous=(2, 2, 6), live=(0, 1, 1)),
+    TeamPlan("Operations", 20, 2.5, current=(2, 3, 8), previous=(2, 2, 6), live=(0, 1, 1)),
 )
 IN_PROGRESS = (
     ("Klantenservice", Response.EMPLOYEE),
@@ -351,15 +351,25 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
     rng = random.Random(SEED)
     questionnaire = Questionnaire.objects.get(code=QUESTIONNAIRE)
     version = rules.latest_version(questionnaire)
+    # Last year's round was answered on the first bank edition, so that the trend shows
+    # which dimensions the two editions measure alike (and which they do not).
+    first_version = questionnaire.versions.published().order_by("number").first() or version
     items = list(version.ordered_items())
-    generator = Generator.for_items(items, rng)
+    first_items = list(first_version.ordered_items())
+    # Offsets for the dimensions of both editions; the rounds answer their own items.
+    generator = replace(Generator.for_items(items + first_items, rng), items=items)
     organisation = Organisation.objects.create(name=DEMO_ORGANISATION, owner=consultant)
     team_specs = [rules.TeamSpec(plan.name, plan.size) for plan in TEAMS]
 
     today = timezone.localdate(now)
 
     def new_round(
-        name: str, slug: str, status: str, start: dt.date, end: dt.date
+        name: str,
+        slug: str,
+        status: str,
+        start: dt.date,
+        end: dt.date,
+        round_version: QuestionnaireVersion = version,
     ) -> tuple[Campaign, tuple[dt.datetime, dt.datetime]]:
         opens_at, closes_at = rules.start_of_day(start), rules.end_of_day(end)
         campaign = rules.create_campaign(
@@ -372,6 +382,7 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
             opens_at=opens_at,
             closes_at=closes_at,
             created_by=consultant,
+            version=round_version,
         )
         # Created "now"; ordered by its round, which is what "the previous round" reads.
         Campaign.objects.filter(pk=campaign.pk).update(created_at=opens_at)
@@ -383,10 +394,11 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
         Campaign.CLOSED,
         today - dt.timedelta(days=380),
         today - dt.timedelta(days=359),
+        first_version,
     )
     populate(
         previous,
-        generator,
+        replace(generator, items=first_items),
         round_name="previous",
         shift=PREVIOUS_ROUND_SHIFT,
         window=window,

@@ -6,11 +6,13 @@ memory."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from questionnaires.models import QuestionnaireVersion
+from questionnaires.models import Item, QuestionnaireVersion
 
-FRAMEWORK_PAGE_LIMIT = 10
+from .roles import MANAGEMENT_ROLES
+
+FRAMEWORK_PAGE_LIMIT = 20  # the quick scan: 2 statements per dimension, up to 10 dimensions
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,7 @@ class PlanItem:
     pole_from_en: str = ""
     pole_to_nl: str = ""
     pole_to_en: str = ""
+    for_management_only: bool = False
 
     def text(self, language: str) -> str:
         return _pick(self.text_nl, self.text_en, language)
@@ -109,6 +112,7 @@ def build_page_plan(version: QuestionnaireVersion) -> PagePlan:
             pole_from_en=item.pole_from_en,
             pole_to_nl=item.pole_to_nl,
             pole_to_en=item.pole_to_en,
+            for_management_only=item.audience == Item.MANAGEMENT,
         )
 
     for items in frameworks.values():
@@ -159,7 +163,9 @@ def plan_key(version: QuestionnaireVersion) -> tuple:
     return (version.pk, version.created_at, version.content_revision)
 
 
-def get_page_plan(version: QuestionnaireVersion) -> PagePlan:
+def get_page_plan(version: QuestionnaireVersion, role: str | None = None) -> PagePlan:
+    """The version's pages as a respondent of `role` sees them: employees do not get the
+    items only management can answer. None (no role chosen yet): every item."""
     plan = _PLAN_CACHE.get(version.pk)
     if plan is None or plan.key != plan_key(version):
         plan = build_page_plan(version)
@@ -167,7 +173,38 @@ def get_page_plan(version: QuestionnaireVersion) -> PagePlan:
             if len(_PLAN_CACHE) >= _PLAN_CACHE_SIZE:
                 _PLAN_CACHE.clear()
             _PLAN_CACHE[version.pk] = plan
-    return plan
+    if role is None or role in MANAGEMENT_ROLES:
+        return plan
+    return _without_management_items(plan)
+
+
+def _without_management_items(plan: PagePlan) -> PagePlan:
+    """The plan without management-only items, numbered again; empty pages left out.
+    The plan itself when it has none (as the shipped banks)."""
+    if not any(item.for_management_only for page in plan.pages for item in page.items):
+        return plan
+    pages: list[Page] = []
+    number = 0
+    for page in plan.pages:
+        kept = []
+        for item in page.items:
+            if not item.for_management_only:
+                number += 1
+                kept.append(replace(item, number=number))
+        if kept:
+            pages.append(
+                replace(
+                    page,
+                    number=len(pages) + 1,
+                    items=tuple(kept),
+                    item_ids=frozenset(i.pk for i in kept),
+                )
+            )
+    return replace(
+        plan,
+        pages=tuple(pages),
+        item_ids=frozenset(pk for page in pages for pk in page.item_ids),
+    )
 
 
 def clear_page_plan_cache() -> None:

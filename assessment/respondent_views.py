@@ -53,7 +53,8 @@ class Visit:
 
     @property
     def plan(self) -> PagePlan:
-        return page_plan.get_page_plan(self.campaign.questionnaire_version)
+        role = self.response.role if self.response is not None else None
+        return page_plan.get_page_plan(self.campaign.questionnaire_version, role)
 
 
 def respondent_visit(view: Callable) -> Callable:
@@ -128,7 +129,7 @@ def _entry(
                 # Submitted on a device that only had the resume code: catch up now.
                 responding.mark_invitation_completed(campaign.pk, invitation_token)
             return already_submitted_page(request, campaign)
-        plan = page_plan.get_page_plan(campaign.questionnaire_version)
+        plan = page_plan.get_page_plan(campaign.questionnaire_version, response.role)
         redirect = HttpResponseRedirect(_continue_url(campaign, plan, response))
         if invitation_token:
             set_cookie(redirect, campaign, credentials)

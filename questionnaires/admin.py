@@ -15,6 +15,7 @@ from . import versions
 from .models import (
     Dimension,
     Framework,
+    FrameworkStage,
     Item,
     Questionnaire,
     QuestionnaireVersion,
@@ -45,13 +46,26 @@ class _VersionCounts(TypedDict):
 
 # Scoring-relevant fields of an item that a frozen version uses: changing them would
 # silently change the scores of finished campaigns.
-FROZEN_ITEM_FIELDS = ("code", "dimension", "scale", "reverse_keyed")
+FROZEN_ITEM_FIELDS = ("code", "dimension", "scale", "reverse_keyed", "audience")
 
 
 @admin.register(Stage)
 class StageAdmin(admin.ModelAdmin):
     list_display = ("code", "name_nl", "name_en", "order")
-    fields = ("code", "order", ("name_nl", "name_en"), ("description_nl", "description_en"))
+    fields = (
+        "code",
+        "order",
+        ("name_nl", "name_en"),
+        ("description_nl", "description_en"),
+        ("next_step_nl", "next_step_en"),
+    )
+
+
+class FrameworkStageInline(admin.StackedInline):
+    model = FrameworkStage
+    extra = 0
+    max_num = len(Stage.CODES)
+    fields = ("stage", ("looks_like_nl", "looks_like_en"), ("next_step_nl", "next_step_en"))
 
 
 class DimensionInline(admin.TabularInline):
@@ -74,7 +88,7 @@ class FrameworkAdmin(admin.ModelAdmin):
         ("name_nl", "name_en"),
         ("description_nl", "description_en"),
     )
-    inlines = [DimensionInline]
+    inlines = [DimensionInline, FrameworkStageInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_dimensions=Count("dimensions"))
@@ -90,7 +104,7 @@ class ItemInline(admin.StackedInline):
     ordering = ("order",)
     show_change_link = True
     fields = (
-        ("order", "code", "scale", "reverse_keyed", "quick_scan"),
+        ("order", "code", "scale", "reverse_keyed", "quick_scan", "audience"),
         ("text_nl", "text_en"),
         ("pole_from_nl", "pole_from_en"),
         ("pole_to_nl", "pole_to_en"),
@@ -130,18 +144,52 @@ class DimensionAdmin(admin.ModelAdmin):
         return obj.n_items
 
 
+class CurrentItemFilter(admin.SimpleListFilter):
+    """Separates the items new campaigns get from those of earlier versions (edition 1
+    of the banks above all), which stay for the rounds answered on them."""
+
+    title = _("in use")
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("in the latest published versions")),
+            ("no", _("only in earlier versions")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        latest = [
+            version.pk
+            for questionnaire in Questionnaire.objects.all()
+            if (version := questionnaire.latest_published_version()) is not None
+        ]
+        current = queryset.filter(versions__in=latest)
+        return current.distinct() if self.value() == "yes" else queryset.exclude(pk__in=current)
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ("code", "text_nl", "text_en", "scale", "reverse_keyed", "quick_scan")
-    list_filter = ("dimension__framework", "scale", "reverse_keyed", "quick_scan")
-    search_fields = ("code", "text_nl", "text_en")
+    list_filter = (
+        CurrentItemFilter,
+        "dimension__framework",
+        "scale",
+        "reverse_keyed",
+        "quick_scan",
+        "audience",
+    )
+    search_fields = ("code", "text_nl", "text_en", "concept")
     list_select_related = ("dimension__framework",)
+    autocomplete_fields = ("replaces",)
     fields = (
         ("dimension", "code", "order"),
-        ("scale", "reverse_keyed", "quick_scan"),
+        ("scale", "reverse_keyed", "quick_scan", "audience"),
         ("text_nl", "text_en"),
         ("pole_from_nl", "pole_from_en"),
         ("pole_to_nl", "pole_to_en"),
+        ("concept", "replaces"),
     )
 
     def get_readonly_fields(self, request, obj=None):

@@ -12,14 +12,28 @@ quick-scan membership is `quick: true` on the item (`select: quick` in
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .bank_nodes import (
+    LANGS,
+    PARSE,
+    Bank,
+    Item,
+    Problem,
+    child,
+    entries,
+    flag,
+    key_node,
+    line_of,
+    normalise,
+    read_bank,
+    scalar,
+    walk,
+)
 
 BANKS_DIR = Path(__file__).resolve().parent / "banks"
 
@@ -29,7 +43,6 @@ EVERYONE, MANAGEMENT = "everyone", "management"
 AUDIENCES: tuple[str, ...] = (EVERYONE, MANAGEMENT)  # management = board and managers
 CONCEPT_NAME_MAX = 80  # a concept's name is a short label, not a passage
 
-PARSE = "yaml"
 CONCEPTS_COVERED = "concepts-covered"
 DIMENSION_SIZE = "dimension-size"
 DIMENSION_REVERSE = "dimension-reverse"
@@ -38,6 +51,8 @@ LANGUAGES = "languages"
 DUPLICATE_TEXT = "duplicate-text"
 ITEM_CODE = "item-code"
 AUDIENCE = "audience"
+STAGES = "stages"
+EDITION = "edition"
 RULES: tuple[str, ...] = (
     PARSE,
     CONCEPTS_COVERED,
@@ -48,152 +63,13 @@ RULES: tuple[str, ...] = (
     DUPLICATE_TEXT,
     ITEM_CODE,
     AUDIENCE,
+    STAGES,
+    EDITION,
 )
-
-LANGS = ("nl", "en")
-_TRUE = frozenset({"true", "yes", "on"})
-_SPACES = re.compile(r"\s+")
-_TRAILING = re.compile(r"[\s.!?;:…]+$")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    line: int
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
-
-
-# --- reading nodes -------------------------------------------------------------------
-
-
-def line_of(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-def child(node: Node | None, key: str) -> Node | None:
-    if isinstance(node, MappingNode):
-        for key_node, value in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return value
-    return None
-
-
-def key_node(node: Node | None, key: str) -> Node | None:
-    if isinstance(node, MappingNode):
-        for key_node, _ in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return key_node
-    return None
-
-
-def entries(node: Node | None) -> list[Node]:
-    return list(node.value) if isinstance(node, SequenceNode) else []
-
-
-def scalar(node: Node | None) -> str | None:
-    """The text of a scalar node (stripped), or None for anything else or a null."""
-    if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
-        return None
-    return str(node.value).strip()
-
-
-def flag(node: Node | None) -> bool:
-    value = scalar(node)
-    return value is not None and value.lower() in _TRUE
-
-
-def normalise(text: str) -> str:
-    return _TRAILING.sub("", _SPACES.sub(" ", text).strip()).casefold()
-
-
-def walk(node: Node, where: str = "") -> Iterator[tuple[str, Node]]:
-    """Every node with its place, e.g. `dimensions[2].items[1].text`."""
-    yield where, node
-    if isinstance(node, MappingNode):
-        for key, value in node.value:
-            name = str(key.value) if isinstance(key, ScalarNode) else "?"
-            yield from walk(value, f"{where}.{name}" if where else name)
-    elif isinstance(node, SequenceNode):
-        for n, value in enumerate(node.value, start=1):
-            yield from walk(value, f"{where}[{n}]")
-
-
-# --- the model the rules look at -----------------------------------------------------
-
-
-@dataclass
-class Item:
-    node: Node
-    dimension: str
-    position: int
-
-    @property
-    def code(self) -> str | None:
-        return scalar(child(self.node, "code"))
-
-    @property
-    def quick(self) -> bool:
-        return flag(child(self.node, "quick"))
-
-    @property
-    def reverse(self) -> bool:
-        return flag(child(self.node, "reverse"))
-
-    @property
-    def label(self) -> str:
-        return self.code or f"item {self.position} of dimension {self.dimension}"
-
-
-@dataclass
-class Bank:
-    path: str
-    root: Node | None
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def is_framework(self) -> bool:
-        return child(self.root, "dimensions") is not None
-
-    @property
-    def code(self) -> str:
-        return scalar(child(self.root, "code")) or ""
-
-    def dimensions(self) -> list[Node]:
-        return entries(child(self.root, "dimensions"))
-
-    def items(self) -> Iterator[Item]:
-        for dim in self.dimensions():
-            dim_code = scalar(child(dim, "code")) or "?"
-            for n, node in enumerate(entries(child(dim, "items")), start=1):
-                yield Item(node, dim_code, n)
-
-    def report(self, node: Node | None, rule: str, message: str) -> None:
-        line = line_of(node) if node is not None else 1
-        self.problems.append(Problem(self.path, line, rule, message))
-
-
-def read_bank(path: Path, display: str | None = None) -> Bank:
-    shown = display if display is not None else str(path)
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError) as error:
-        return Bank(shown, None, [Problem(shown, 1, PARSE, f"cannot read the file: {error}")])
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        return Bank(shown, None, [Problem(shown, line, PARSE, f"not valid YAML: {error.problem}")])
-    except yaml.YAMLError as error:
-        return Bank(shown, None, [Problem(shown, 1, PARSE, f"not valid YAML: {error}")])
-    bank = Bank(shown, root)
-    if not isinstance(root, MappingNode):
-        bank.report(root, PARSE, "expected a mapping at the top level")
-        bank.root = None
-    return bank
-
+STAGE_CODES = ("rough", "clear", "cut", "shining")
+# Earlier editions of a framework file live in these folders beside it (see
+# `loader.ARCHIVED_EDITIONS`); their item codes keep their wording for good.
+ARCHIVED_EDITIONS = ("edition1",)
 
 # --- rules on one framework file ------------------------------------------------------
 
@@ -301,10 +177,81 @@ def check_item_codes(bank: Bank) -> None:
             code_node or bank.root, ITEM_CODE, f"framework code must be {stem!r} (the file name)"
         )
     for item in bank.items():
-        expected = f"{bank.code}.{item.dimension}.{item.position}"
-        if item.code != expected:
+        prefix = f"{bank.code}.{item.dimension}."
+        code = item.code or ""
+        if not (code.startswith(prefix) and code.removeprefix(prefix).isdigit()):
             node = child(item.node, "code") or item.node
-            bank.report(node, ITEM_CODE, f"item code {item.code!r} should be {expected!r}")
+            bank.report(node, ITEM_CODE, f"item code {item.code!r} should be '{prefix}<n>'")
+
+
+def check_stages(bank: Bank) -> None:
+    """A framework's own stage texts: each band, what it looks like and the next step."""
+    stages = child(bank.root, "stages")
+    if not isinstance(stages, MappingNode):
+        bank.report(stages or bank.root, STAGES, "no stages: mapping of " + ", ".join(STAGE_CODES))
+        return
+    present = [str(key.value) for key, _ in stages.value if isinstance(key, ScalarNode)]
+    for code in STAGE_CODES:
+        stage = child(stages, code)
+        if stage is None:
+            bank.report(stages, STAGES, f"stage {code} is missing")
+            continue
+        for part in ("looks_like", "next_step"):
+            if not isinstance(child(stage, part), MappingNode):
+                bank.report(stage, STAGES, f"stage {code} has no {part}: {{nl, en}}")
+    for code in present:
+        if code not in STAGE_CODES:
+            bank.report(key_node(stages, code) or stages, STAGES, f"unknown stage {code}")
+
+
+def check_overall_stages(bank: Bank) -> None:
+    """`stages.yaml`: the overall index's stages each say the next step too."""
+    for stage in entries(child(bank.root, "stages")):
+        if not isinstance(child(stage, "next_step"), MappingNode):
+            code = scalar(child(stage, "code")) or "?"
+            bank.report(stage, STAGES, f"stage {code} has no next_step: {{nl, en}}")
+
+
+def item_signature(item: Item) -> tuple[str | None, ...]:
+    """What answers to an item mean: its wording, scale and keying."""
+    scale = scalar(child(item.node, "scale")) or "agreement"
+    return (item_wording(item, "nl"), item_wording(item, "en"), scale, str(item.reverse))
+
+
+def archived_items(bank: Bank) -> dict[str, Item] | None:
+    """The items of this framework in the earlier editions, or None without any."""
+    if bank.source is None:
+        return None
+    found: dict[str, Item] | None = None
+    for edition in ARCHIVED_EDITIONS:
+        path = bank.source.parent / edition / bank.source.name
+        if path.exists():
+            found = found or {}
+            found |= {i.code: i for i in read_bank(path).items() if i.code}
+    return found
+
+
+def check_editions(bank: Bank) -> None:
+    """An earlier edition's code keeps its wording; `replaces:` names earlier items."""
+    archived = archived_items(bank)
+    for item in bank.items():
+        earlier = archived.get(item.code or "") if archived else None
+        if earlier is not None and item_signature(earlier) != item_signature(item):
+            bank.report(
+                child(item.node, "code") or item.node,
+                EDITION,
+                f"{item.label} has another wording, scale or keying than in an earlier "
+                "edition: give the changed item a new code (and replaces: the old one)",
+            )
+        replaces = child(item.node, "replaces")
+        codes = [scalar(n) for n in entries(replaces)] or [scalar(replaces)]
+        for code in filter(None, codes):
+            if archived is None or code not in archived:
+                bank.report(
+                    replaces or item.node,
+                    EDITION,
+                    f"{item.label} replaces {code}, which no earlier edition of {bank.code} has",
+                )
 
 
 # --- rules on every file ---------------------------------------------------------------
@@ -420,6 +367,10 @@ def lint_banks(banks: list[Bank]) -> list[Problem]:
             check_dimensions(bank)
             check_audiences(bank)
             check_item_codes(bank)
+            check_stages(bank)
+            check_editions(bank)
+        elif Path(bank.path).name == "stages.yaml":
+            check_overall_stages(bank)
     frameworks = [bank for bank in banks if bank.root is not None and bank.is_framework]
     check_unique_item_codes(frameworks)
     check_duplicates(frameworks)

@@ -23,6 +23,7 @@ from . import versions
 from .models import (
     Dimension,
     Framework,
+    FrameworkStage,
     Item,
     Questionnaire,
     QuestionnaireVersion,
@@ -32,7 +33,11 @@ from .models import (
 )
 
 BANKS_DIR = Path(__file__).resolve().parent / "banks"
+# Earlier editions of the framework files, kept so that their items (and the rounds
+# answered on them) stay loadable and comparable; see `load_archived_edition`.
+ARCHIVED_EDITIONS = ("edition1",)
 FRAMEWORK_CODES = ("diamond", "shifts", "keys", "care", "listening")
+AUDIENCES = (Item.EVERYONE, Item.MANAGEMENT)
 
 
 class BankError(ValueError):
@@ -85,12 +90,24 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def sync(model, lookup: dict, values: dict, report: LoadReport, kind: str, frozen=False):
-    """Create or update one row; unchanged rows are not written at all."""
+def sync(
+    model,
+    lookup: dict,
+    values: dict,
+    report: LoadReport,
+    kind: str,
+    frozen=False,
+    create_only=False,
+):
+    """Create or update one row; unchanged rows are not written at all. `frozen`: an
+    existing row is reported as left alone; `create_only`: an existing row is kept as is."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
         report.note(kind, "created")
+        return obj
+    if create_only:
+        report.note(kind, "unchanged")
         return obj
     changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
     if not changed:
@@ -121,14 +138,53 @@ def load_stages(path: Path, report: LoadReport) -> None:
                 "order": Stage.CODES.index(stage["code"]),
                 **bilingual(stage, "name", where),
                 **bilingual(stage, "description", where),
+                **bilingual(stage, "next_step", where, required=False),
             },
             report,
             "stages",
         )
 
 
-def load_framework(path: Path, report: LoadReport, frozen_item_codes: set[str]) -> None:
+@dataclass
+class LoadedItems:
+    """The item codes a set of framework files defines, in file order, and the
+    `replaces:` links they declare."""
+
+    codes: list[str] = field(default_factory=list)
+    replaces: dict[str, list[str]] = field(default_factory=dict)
+
+
+def load_framework_stages(framework: Framework, data: dict, where: str, report: LoadReport):
+    stages = data.get("stages")
+    if stages is None:
+        return
+    if not isinstance(stages, dict) or sorted(stages) != sorted(Stage.CODES):
+        raise BankError(f"{where}: 'stages' needs the stages {', '.join(Stage.CODES)}")
+    for code in Stage.CODES:
+        s_where = f"{where}: stage {code}"
+        sync(
+            FrameworkStage,
+            {"framework": framework, "stage": code},
+            {
+                **bilingual(stages[code], "looks_like", s_where),
+                **bilingual(stages[code], "next_step", s_where),
+            },
+            report,
+            "framework stages",
+        )
+
+
+def load_framework(
+    path: Path,
+    report: LoadReport,
+    frozen_item_codes: set[str],
+    *,
+    create_only: bool = False,
+) -> LoadedItems:
+    """Load one framework file. `create_only` (an archived edition) adds what is missing
+    and changes nothing that exists: the current edition owns the shared texts."""
     data = read_yaml(path)
+    loaded = LoadedItems()
     code = data.get("code")
     where = path.name
     if code != path.stem:
@@ -148,7 +204,10 @@ def load_framework(path: Path, report: LoadReport, frozen_item_codes: set[str]) 
         },
         report,
         "frameworks",
+        create_only=create_only,
     )
+    if not create_only:
+        load_framework_stages(framework, data, where, report)
     for d_order, dim in enumerate(data.get("dimensions") or [], start=1):
         d_where = f"{where}: dimension {dim.get('code')}"
         dimension = sync(
@@ -163,6 +222,7 @@ def load_framework(path: Path, report: LoadReport, frozen_item_codes: set[str]) 
             },
             report,
             "dimensions",
+            create_only=create_only,
         )
         for r_order, rec in enumerate(dim.get("recommendations") or [], start=1):
             sync(
@@ -171,6 +231,7 @@ def load_framework(path: Path, report: LoadReport, frozen_item_codes: set[str]) 
                 {"text_nl": str(rec["nl"]).strip(), "text_en": str(rec["en"]).strip()},
                 report,
                 "recommendations",
+                create_only=create_only,
             )
         for i_order, item in enumerate(dim.get("items") or [], start=1):
             i_where = f"{d_where}: item {item.get('code')}"
@@ -178,12 +239,17 @@ def load_framework(path: Path, report: LoadReport, frozen_item_codes: set[str]) 
             if not str(item.get("code", "")).startswith(expected_prefix):
                 raise BankError(f"{i_where}: code must start with '{expected_prefix}'")
             scale = item.get("scale", Item.AGREEMENT)
+            audience = item.get("audience", Item.EVERYONE)
+            if audience not in AUDIENCES:
+                raise BankError(f"{i_where}: audience must be one of {', '.join(AUDIENCES)}")
             values = {
                 "dimension": dimension,
                 "order": i_order,
                 "scale": scale,
                 "reverse_keyed": bool(item.get("reverse", False)),
                 "quick_scan": bool(item.get("quick", False)),
+                "audience": audience,
+                "concept": str(item.get("concept") or ""),
                 **bilingual(item, "text", i_where),
             }
             if scale == Item.BIPOLAR:
@@ -203,11 +269,30 @@ def load_framework(path: Path, report: LoadReport, frozen_item_codes: set[str]) 
                 report,
                 "items",
                 frozen=item["code"] in frozen_item_codes,
+                create_only=create_only,
             )
+            loaded.codes.append(item["code"])
+            replaced = item.get("replaces") or []
+            loaded.replaces[item["code"]] = [replaced] if isinstance(replaced, str) else replaced
+    return loaded
 
 
-def select_items(rule: str) -> list[Item]:
-    items = Item.objects.filter(dimension__framework__code__in=FRAMEWORK_CODES)
+def link_replaced_items(loaded: LoadedItems, report: LoadReport) -> None:
+    """`replaces:` of the current edition, as links between items (the trend reads them)."""
+    wanted_codes = {code for codes in loaded.replaces.values() for code in codes}
+    by_code = {item.code: item for item in Item.objects.filter(code__in=wanted_codes)}
+    for item in Item.objects.filter(code__in=loaded.codes).prefetch_related("replaces"):
+        wanted = {by_code[code].pk for code in loaded.replaces[item.code] if code in by_code}
+        if {linked.pk for linked in item.replaces.all()} == wanted:
+            report.note("item links", "unchanged")
+            continue
+        item.replaces.set(wanted)
+        report.note("item links", "updated")
+
+
+def select_items(rule: str, codes: list[str]) -> list[Item]:
+    """The items of `codes` (one edition's) that a questionnaire's `select` rule picks."""
+    items = Item.objects.filter(dimension__framework__code__in=FRAMEWORK_CODES, code__in=codes)
     if rule == "quick":
         items = items.filter(quick_scan=True)
     elif rule.startswith("framework:"):
@@ -217,7 +302,14 @@ def select_items(rule: str) -> list[Item]:
     return list(items.order_by("dimension__framework__order", "dimension__order", "order"))
 
 
-def load_questionnaires(path: Path, report: LoadReport) -> None:
+def load_questionnaires(
+    path: Path, report: LoadReport, codes: list[str], *, archived_edition: str = ""
+) -> None:
+    """Keep each questionnaire's latest version equal to its selection from `codes`.
+
+    An archived edition only gives a questionnaire that has no version yet its first
+    version, so that a new installation holds the earlier edition as history (rounds
+    answered on it can be imported and compared) while campaigns take the latest."""
     data = read_yaml(path)
     for entry in data.get("questionnaires") or []:
         where = f"{path.name}: questionnaire {entry.get('code')}"
@@ -228,7 +320,9 @@ def load_questionnaires(path: Path, report: LoadReport) -> None:
             report,
             "questionnaires",
         )
-        wanted = [item.pk for item in select_items(str(entry.get("select", "all")))]
+        if archived_edition and questionnaire.versions.exists():
+            continue
+        wanted = [item.pk for item in select_items(str(entry.get("select", "all")), codes)]
         if not wanted:
             raise BankError(f"{where}: the selection is empty")
         version = questionnaire.latest_version()
@@ -240,12 +334,17 @@ def load_questionnaires(path: Path, report: LoadReport) -> None:
         if current == wanted:
             report.note("questionnaire versions", "unchanged")
             continue
-        if version is None or version.is_frozen:
+        if version is None or version.is_frozen or version.bank_edition:
             version = QuestionnaireVersion.objects.create(
                 questionnaire=questionnaire,
                 number=(version.number + 1) if version else 1,
-                note="Loaded from the shipped question banks",
+                note=(
+                    f"Shipped question banks, {archived_edition}"
+                    if archived_edition
+                    else "Loaded from the shipped question banks"
+                ),
                 published_at=timezone.now(),
+                bank_edition=archived_edition,
             )
             report.note("questionnaire versions", "created")
         else:
@@ -269,7 +368,27 @@ def load_question_banks(directory: Path = BANKS_DIR) -> LoadReport:
         )
     )
     load_stages(directory / "stages.yaml", report)
+    for edition in ARCHIVED_EDITIONS:
+        load_archived_edition(directory, edition, report)
+    current = LoadedItems()
     for code in FRAMEWORK_CODES:
-        load_framework(directory / f"{code}.yaml", report, frozen_item_codes)
-    load_questionnaires(directory / "questionnaires.yaml", report)
+        loaded = load_framework(directory / f"{code}.yaml", report, frozen_item_codes)
+        current.codes += loaded.codes
+        current.replaces |= loaded.replaces
+    link_replaced_items(current, report)
+    load_questionnaires(directory / "questionnaires.yaml", report, current.codes)
     return report
+
+
+def load_archived_edition(directory: Path, edition: str, report: LoadReport) -> None:
+    """Create what an earlier edition has and the database lacks (its items above all);
+    change nothing that exists. Questionnaires without any version get the edition's
+    selection as their first version."""
+    folder = directory / edition
+    if not folder.is_dir():
+        return
+    codes: list[str] = []
+    for code in FRAMEWORK_CODES:
+        if (folder / f"{code}.yaml").exists():
+            codes += load_framework(folder / f"{code}.yaml", report, set(), create_only=True).codes
+    load_questionnaires(directory / "questionnaires.yaml", report, codes, archived_edition=edition)

@@ -36,6 +36,8 @@ class Stage(Bilingual):
     name_en = models.CharField(_("name (English)"), max_length=100)
     description_nl = models.TextField(_("description (Dutch)"))
     description_en = models.TextField(_("description (English)"))
+    next_step_nl = models.TextField(_("next step (Dutch)"), blank=True)
+    next_step_en = models.TextField(_("next step (English)"), blank=True)
 
     class Meta:
         ordering = ["order"]
@@ -71,6 +73,32 @@ class Framework(Bilingual):
 
     def __str__(self) -> str:
         return self.tr("name")
+
+
+class FrameworkStage(Bilingual):
+    """What a score band of one framework suggests, and the next step from there.
+
+    The overall index reads `Stage`; each framework's section reads its own texts."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="stages", verbose_name=_("framework")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=[(c, c) for c in Stage.CODES])
+    looks_like_nl = models.TextField(_("what it looks like (Dutch)"))
+    looks_like_en = models.TextField(_("what it looks like (English)"))
+    next_step_nl = models.TextField(_("next step (Dutch)"))
+    next_step_en = models.TextField(_("next step (English)"))
+
+    class Meta:
+        ordering = ["framework__order", "framework", "stage"]
+        verbose_name = _("framework stage text")
+        verbose_name_plural = _("framework stage texts")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "stage"], name="unique_framework_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.code} · {self.stage}"
 
 
 class Dimension(Bilingual):
@@ -126,6 +154,7 @@ class Item(Bilingual):
     """A statement answered on a five-point scale, or "don't know"."""
 
     AGREEMENT, BIPOLAR = "agreement", "bipolar"
+    EVERYONE, MANAGEMENT = "everyone", "management"
     SCALES = [
         (AGREEMENT, _("Agreement (1 = strongly disagree … 5 = strongly agree)")),
         (BIPOLAR, _("Bipolar (1 = the 'from' pole … 5 = the 'to' pole)")),
@@ -145,6 +174,33 @@ class Item(Bilingual):
         help_text=_("Agreeing is the less mature answer; scored as 6 − value."),
     )
     quick_scan = models.BooleanField(_("in the quick scan"), default=False)
+    audience = models.CharField(
+        _("audience"),
+        max_length=20,
+        choices=[(EVERYONE, _("everyone")), (MANAGEMENT, _("board and managers only"))],
+        default=EVERYONE,
+        help_text=_(
+            "An item only management can answer is not shown to employees and is left out of "
+            "the comparison between management and employees."
+        ),
+    )
+    concept = models.CharField(
+        _("concept"),
+        max_length=60,
+        blank=True,
+        help_text=_("The concept of the framework's source that this item measures."),
+    )
+    replaces = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+        help_text=_(
+            "Items of an earlier bank edition that this one measures in the same way; "
+            "trends compare a dimension across editions only when enough items are linked."
+        ),
+    )
     text_nl = models.TextField(_("statement (Dutch)"))
     text_en = models.TextField(_("statement (English)"))
     pole_from_nl = models.CharField(_("'from' pole (Dutch)"), max_length=300, blank=True)
@@ -200,6 +256,10 @@ class Questionnaire(Bilingual):
     def latest_version(self) -> QuestionnaireVersion | None:
         return self.versions.order_by("-number").first()
 
+    def latest_published_version(self) -> QuestionnaireVersion | None:
+        """The version new campaigns get: drafts are still being edited in the admin."""
+        return self.versions.published().order_by("-number").first()
+
 
 class QuestionnaireVersionQuerySet(models.QuerySet):
     def frozen(self) -> QuestionnaireVersionQuerySet:
@@ -247,6 +307,16 @@ class QuestionnaireVersion(models.Model):
         validators=[MinValueValidator(0.0), MaxValueValidator(100.0)],
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    bank_edition = models.CharField(
+        _("archived bank edition"),
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set on a version holding an earlier edition of the shipped banks: it is kept "
+            "as history (rounds answered on it stay comparable) and never refilled."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(
         _("published"),

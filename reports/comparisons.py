@@ -18,6 +18,7 @@ from reports.scoring import (
     DimensionResult,
     GroupScores,
     PreparedAnswers,
+    respondent_dimension_means,
     score_group,
 )
 
@@ -25,6 +26,29 @@ GAP_FLAG = 15.0
 
 
 # --------------------------------------------------------------------------- gaps
+
+
+def without_items(prepared: PreparedAnswers, columns: Sequence[int]) -> PreparedAnswers:
+    """The same answers as if the items in `columns` were not part of the questionnaire:
+    no answers, and not counted in their dimensions (so "half of a dimension answered"
+    is half of the remaining items). Used where both sides of a comparison must rest on
+    the items both saw."""
+    cols = list(columns)
+    if not cols:
+        return prepared
+    keyed = prepared.keyed.copy()
+    keyed[:, cols] = np.nan
+    dont_know = prepared.dont_know.copy()
+    dont_know[:, cols] = False
+    membership = prepared.membership.copy()
+    membership[cols, :] = 0.0
+    return PreparedAnswers(
+        structure=prepared.structure,
+        keyed=keyed,
+        dont_know=dont_know,
+        respondent_means=respondent_dimension_means(prepared.structure, keyed, membership),
+        membership=membership,
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Per dimension, on keyed values (reverse items already turned, "don't know" = NaN) and
 listwise complete cases (respondents who answered every item of the dimension):
 Cronbach's alpha, and per item the corrected item-total correlation (the item against
-the sum of the *other* items of the dimension). Undefined statistics are None.
+the sum of the *other* items of the dimension) and alpha if the item is deleted (alpha of
+the other items, on the same respondents). Undefined statistics are None.
 `analyse_items` wraps both for a whole questionnaire and refuses to report anything for
 a group with fewer than k respondents.
 """
@@ -69,11 +70,22 @@ def corrected_item_total(values: npt.ArrayLike) -> tuple[float | None, ...]:
     return tuple(_pearson(x[:, i], total - x[:, i]) for i in range(j))
 
 
+def alpha_if_deleted(values: npt.ArrayLike) -> tuple[float | None, ...]:
+    """Per item (column): Cronbach's alpha of the other items, on the complete cases of
+    the *whole* matrix (the respondents the dimension's own alpha uses), so the two can
+    be compared. None where undefined: fewer than 2 items would remain, fewer than 2
+    complete cases, or no variance in the remaining total."""
+    arr = np.asarray(values, dtype=np.float64)
+    x = complete_cases(arr)
+    return tuple(cronbach_alpha(np.delete(x, i, axis=1)) for i in range(x.shape[1]))
+
+
 @dataclass(frozen=True)
 class ItemStatistic:
     column: int
     code: str
     item_total: float | None  # corrected item-total correlation
+    alpha_if_deleted: float | None = None  # alpha of the dimension without this item
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,7 @@ def analyse_items(
     k: int,
     row_mask: npt.ArrayLike | None = None,
 ) -> ItemAnalysis:
-    """Alpha and corrected item-total correlations for every dimension.
+    """Alpha, corrected item-total correlations and alpha if deleted for every dimension.
 
     Nothing is reported when the group (rows of ``keyed``, or those selected by
     ``row_mask``) has fewer than k respondents; a dimension whose complete cases number
@@ -130,8 +142,10 @@ def analyse_items(
             )
             continue
         r = corrected_item_total(sub)
+        without = alpha_if_deleted(sub)
         items = tuple(
-            ItemStatistic(c, structure.item_code(c), ri) for c, ri in zip(cols, r, strict=True)
+            ItemStatistic(c, structure.item_code(c), ri, ai)
+            for c, ri, ai in zip(cols, r, without, strict=True)
         )
         out.append(DimensionReliability(dim.code, n_complete, cronbach_alpha(sub), items))
     return ItemAnalysis(available=True, respondents=n, dimensions=tuple(out))

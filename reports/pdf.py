@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it when the report's layout changes, so that reports
 # made by an older layout are made again.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed
@@ -241,10 +241,7 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
             charts.discard(block.bars)
     if context["charts"]["change"] is not None:
         charts.discard(context["charts"]["change"])
-    sections = [
-        {"block": block, "steps": _stage_steps(profile.stages, block.framework.stage)}
-        for block in context["frameworks"]
-    ]
+    sections = [{"block": block} for block in context["frameworks"]]
     by_size = sorted(context["gaps"], key=lambda g: abs(g["gap"].gap), reverse=True)
     changes = sorted(context["changes"], key=lambda r: abs(r.dim.change), reverse=True)
     rate = profile.response_rate
@@ -286,10 +283,13 @@ def _ignore(done: int, steps: int, message: str) -> None:
     pass
 
 
-def render_html(report: ReportInput) -> str:
-    """The report as HTML, without charts (to read or test; `render_pdf` draws them)."""
+def render_html(report: ReportInput, *, charts_as_links: bool = False) -> str:
+    """The report as HTML, to read or test; nothing is drawn. The charts appear as the
+    links the PDF fills in (`charts_as_links`), or else as the note of a report made
+    without charts."""
+    charts = ChartSet() if charts_as_links else ChartSet(failure=OFF)
     with translation.override(report.language):
-        return _html(report, ChartSet(failure=OFF), _ignore)[0]
+        return render_to_string("reports/pdf/report.html", _context(report, charts))
 
 
 def render_pdf(

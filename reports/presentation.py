@@ -156,6 +156,9 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
         "priorities": [rows[c] for c in profile.priorities if c in rows],
         "strengths": [rows[c] for c in profile.strengths if c in rows],
         "changes": [r for r in rows.values() if r.dim.change is not None],
+        "not_comparable": [
+            rows[c] for c in (profile.previous or {}).get("not_comparable", ()) if c in rows
+        ],
         "charts": {
             "overall": make("overall", charts.overall_diamond(profile)),
             "heatmap": make("heatmap", charts.team_heatmap(profile)),

@@ -57,6 +57,12 @@ class FrameworkProfile:
     stage: str | None
     weakest: str | None  # full dimension code, weakest_link frameworks only
     dimensions: tuple[DimensionProfile, ...]
+    stage_texts: tuple[FrameworkStageText, ...] = ()  # the framework's own, per stage
+
+    @property
+    def stage_text(self) -> FrameworkStageText | None:
+        """The framework's own text for the stage its score is in."""
+        return next((t for t in self.stage_texts if t.stage == self.stage), None)
 
     @property
     def withheld(self) -> bool:
@@ -123,6 +129,16 @@ class StageText:
     code: str
     name: str
     description: str
+    next_step: str = ""
+
+
+@dataclass(frozen=True)
+class FrameworkStageText:
+    """What a score in one stage band of a framework suggests, and the next step."""
+
+    stage: str
+    looks_like: str
+    next_step: str
 
 
 @dataclass(frozen=True)
@@ -151,7 +167,9 @@ class Profile:
     priorities: tuple[str, ...]  # full dimension codes, lowest first
     strengths: tuple[str, ...]  # full dimension codes, highest first
     stages: tuple[StageText, ...]  # the four stages in order, texts in `language`
-    previous: dict[str, Any] | None  # {"slug", "name", "closes_at"} of the previous round
+    # {"slug", "name", "closes_at", "version", "not_comparable"} of the previous round;
+    # "not_comparable": dimension codes its questionnaire version measured otherwise.
+    previous: dict[str, Any] | None
     comments: tuple[str, ...]  # free text of groups that meet k, shuffled, no timestamps
     comments_hidden: int  # comments left out because their group is below k
     generated_at: datetime = field(default_factory=datetime.now)

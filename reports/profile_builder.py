@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from assessment.anonymity import EVERYONE, MANAGEMENT, Group, validate_threshold
 from assessment.models import Campaign, Comment, Invitation, Response, Team
-from questionnaires.models import Recommendation, Stage
+from questionnaires.editions import comparable_dimensions
+from questionnaires.models import FrameworkStage, Item, Recommendation, Stage
 from questionnaires.translation import LANGUAGES
 from reports import comparisons, scoring
 from reports.data import CampaignStructure, full_code, load_structure, load_teams, submitted_filter
@@ -27,6 +28,7 @@ from reports.profile import (
     FEWER_THAN_K,
     DimensionProfile,
     FrameworkProfile,
+    FrameworkStageText,
     GapProfile,
     GroupProfile,
     GroupTooSmall,
@@ -35,6 +37,7 @@ from reports.profile import (
     StageText,
     UnknownGroup,
 )
+from reports.release import Release
 from reports.results import CountedResults, counted_results
 
 ROLE_CODES: tuple[str, ...] = Response.ROLE_CODES
@@ -167,14 +170,39 @@ def _breakdowns(
     }
 
 
-def _gaps(results: CountedResults, scope: _Scope, k: int) -> tuple[GapProfile, ...]:
+def _gap_results(
+    results: CountedResults, structure: CampaignStructure, teams: dict[int, Team]
+) -> tuple[scoring.PreparedAnswers, Release]:
+    """The answers and release the perception gap rests on: only the items both sides
+    answer (employees never see management-only items), released again on those."""
+    columns = [
+        column for column, item in enumerate(structure.items) if item.audience == Item.MANAGEMENT
+    ]
+    if not columns:
+        return results.prepared, results.release
+    prepared = comparisons.without_items(results.prepared, columns)
+    team_names = [team.name for team in teams.values()]
+    release = Release.of(
+        prepared, results.release.cells, team_names, results.release.k, final=results.final
+    )
+    return prepared, release
+
+
+def _gaps(
+    results: CountedResults,
+    structure: CampaignStructure,
+    teams: dict[int, Team],
+    scope: _Scope,
+    k: int,
+) -> tuple[GapProfile, ...]:
     """Management (board + manager) against employees within the scope, per dimension,
     where the release shows both sides' scores."""
     if scope.role is not None:
         return ()
+    prepared, release = _gap_results(results, structure, teams)
     team = None if scope.team is None else scope.team.name
-    management = results.release.scores(results.prepared, Group(team=team, role=MANAGEMENT))
-    employees = results.release.scores(results.prepared, Group(team=team, role="employee"))
+    management = release.scores(prepared, Group(team=team, role=MANAGEMENT))
+    employees = release.scores(prepared, Group(team=team, role="employee"))
     if management is None or employees is None:
         return ()
     return tuple(
@@ -233,23 +261,50 @@ def _previous_campaign(campaign: Campaign) -> Campaign | None:
     )
 
 
+def _items_by_dimension(structure: CampaignStructure) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for item in structure.items:
+        out.setdefault(full_code(item.dimension), []).append(item.pk)
+    return out
+
+
+def _not_comparable(previous: CampaignStructure, current: CampaignStructure) -> tuple[str, ...]:
+    """Dimensions of the current round that the previous round's items do not measure
+    in the same way (a later bank edition that rebuilt them). One query."""
+    if previous.version.pk == current.version.pk:
+        return ()
+    replaces: dict[int, list[int]] = {}
+    links = Item.replaces.through.objects.filter(from_item_id__in=[i.pk for i in current.items])
+    for new_id, old_id in links.values_list("from_item_id", "to_item_id"):
+        replaces.setdefault(new_id, []).append(old_id)
+    newer = _items_by_dimension(current)
+    comparable = comparable_dimensions(_items_by_dimension(previous), newer, replaces)
+    return tuple(code for code in newer if code not in comparable)
+
+
 def _previous_scores(
     previous: Campaign, current: CampaignStructure, scope: _Scope
-) -> dict[str, float | None]:
+) -> tuple[dict[str, float | None], tuple[str, ...]]:
     """Dimension scores (full code -> score) of the previous round for the same scope, as
-    far as that round's own release shows them; empty while it is still running."""
+    far as that round's own release shows them and only for the dimensions both rounds
+    measure in the same way; empty while it is still running. Also the dimension codes
+    left out because they are not comparable."""
     if not previous.fieldwork_ended():
-        return {}
+        return {}, ()
     if previous.questionnaire_version_id == current.version.pk:
         structure = current
     else:
         structure = load_structure(previous.questionnaire_version)
+    not_comparable = _not_comparable(structure, current)
     teams = load_teams(previous)
     if scope.team is not None and scope.team.name not in {t.name for t in teams.values()}:
-        return {}
+        return {}, not_comparable
     results = counted_results(previous, structure, teams)
     scores = results.release.scores(results.prepared, scope.group)
-    return {} if scores is None else scores.dimension_scores()
+    if scores is None:
+        return {}, not_comparable
+    shown = scores.dimension_scores()
+    return {code: shown[code] for code in shown if code not in not_comparable}, not_comparable
 
 
 def build_profile(
@@ -286,6 +341,13 @@ def _frameworks(
         dimension_id__in=[d.pk for d in structure.dimensions]
     ).order_by("dimension_id", "order", "pk"):
         recommendations.setdefault(rec.dimension_id, []).append(rec.tr("text", language))
+    stage_texts: dict[int, list[FrameworkStageText]] = {}
+    for text in FrameworkStage.objects.filter(framework__in=structure.frameworks):
+        stage_texts.setdefault(text.framework_id, []).append(
+            FrameworkStageText(
+                text.stage, text.tr("looks_like", language), text.tr("next_step", language)
+            )
+        )
     results = {d.code: d for d in scores.dimensions}
     frameworks = []
     for fw in structure.frameworks:
@@ -326,6 +388,7 @@ def _frameworks(
                 stage=f.stage,
                 weakest=f.weakest,
                 dimensions=tuple(dims),
+                stage_texts=tuple(stage_texts.get(fw.pk, ())),
             )
         )
     return tuple(frameworks)
@@ -348,15 +411,20 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         scores = scoring.score_group(results.prepared, none)
 
     previous = _previous_campaign(campaign)
-    previous_scores = (
+    previous_scores, not_comparable = (
         _previous_scores(previous, structure, scope)
         if previous is not None and not below_threshold
-        else {}
+        else ({}, ())
     )
     comments, comments_hidden = _comments(campaign, scope, results, below_threshold)
     invited, invited_from = _invited(campaign, teams, scope)
     stages = tuple(
-        StageText(s.code, s.tr("name", language), s.tr("description", language))
+        StageText(
+            s.code,
+            s.tr("name", language),
+            s.tr("description", language),
+            s.tr("next_step", language),
+        )
         for s in Stage.objects.order_by("order")
     )
     return Profile(
@@ -379,14 +447,20 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         overall_stage=scores.overall.stage,
         frameworks=_frameworks(structure, scores, previous_scores, language),
         groups=_breakdowns(results, scope, teams),
-        gaps=() if below_threshold else _gaps(results, scope, k),
+        gaps=() if below_threshold else _gaps(results, structure, teams, scope, k),
         priorities=comparisons.priorities(scores.dimensions),
         strengths=comparisons.strengths(scores.dimensions),
         stages=stages,
         previous=(
             None
             if previous is None
-            else {"slug": previous.slug, "name": previous.name, "closes_at": previous.closes_at}
+            else {
+                "slug": previous.slug,
+                "name": previous.name,
+                "closes_at": previous.closes_at,
+                "version": previous.questionnaire_version.number,
+                "not_comparable": list(not_comparable),
+            }
         ),
         comments=comments,
         comments_hidden=comments_hidden,

@@ -24,9 +24,11 @@ from django.views.decorators.http import require_GET
 from assessment.access import consultant_campaign
 from assessment.models import Campaign, Response
 from reports import charts
+from reports.data import load_teams
 from reports.presentation import profile_context, role_names
 from reports.profile import GroupTooSmall, ResultsNotFinal, UnknownGroup
 from reports.profile_builder import build_profile
+from reports.reliability import dashboard_item_quality
 
 
 def page_language() -> str:
@@ -82,7 +84,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = request.GET.get("team", "").strip() or None
     role = request.GET.get("role", "").strip() or None
     k = int(campaign.anonymity_threshold)
-    team_names = list(campaign.teams.order_by("order", "name").values_list("name", flat=True))
+    teams = load_teams(campaign)
+    team_names = [t.name for t in teams.values()]
     final = campaign.fieldwork_ended()
     context: dict[str, Any] = {
         "campaign": campaign,
@@ -98,6 +101,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "profile": None,
         "state": "results",
         "selected_role_name": role_names().get(role, role) if role else "",
+        "item_quality": None,
     }
     try:
         profile = build_profile(campaign, team=team, role=role, language=page_language())
@@ -119,5 +123,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             context["state"] = "below"
         else:
             context.update(profile_context(profile, _figure_json))
+            if not (team or role):  # statement quality: the whole campaign's item analysis
+                quality = dashboard_item_quality(
+                    campaign, teams, profile.respondents, language=page_language()
+                )
+                context["item_quality"] = quality if quality.flagged else None
     context["pdf_links"] = _pdf_links(campaign, team, context["state"])
     return render(request, "reports/dashboard.html", context)

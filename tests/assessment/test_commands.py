@@ -153,8 +153,10 @@ def test_seed_demo_creates_three_rounds(seeded):
     previous = Campaign.objects.get(slug=demo.PREVIOUS_SLUG)
     live = Campaign.objects.get(slug=demo.LIVE_SLUG)
     full = Questionnaire.objects.get(code="full").latest_version()
-    assert current.questionnaire_version == previous.questionnaire_version == full
-    assert live.questionnaire_version == full
+    assert current.questionnaire_version == live.questionnaire_version == full
+    # Last year's round was answered on the first bank edition (version 1).
+    first = previous.questionnaire_version
+    assert (first.number, first.bank_edition, full.number) == (1, "edition1", 2)
     # This year's round has closed (final results); the pulse round is still open.
     assert current.fieldwork_ended() and previous.fieldwork_ended()
     assert live.is_accepting_responses()
@@ -177,6 +179,10 @@ def test_seed_demo_creates_three_rounds(seeded):
     assert Comment.objects.filter(response__campaign=current).count() >= 5
     per_response = Answer.objects.filter(response=submitted.filter(campaign=current).first())
     assert per_response.count() == items
+    earlier = Answer.objects.filter(response=submitted.filter(campaign=previous).first())
+    assert set(earlier.values_list("item_id", flat=True)) <= set(
+        first.items.values_list("pk", flat=True)
+    )
 
     assert 5 <= submitted.filter(campaign=live).count() < 10
     assert f"/s/{live.token}/" in seeded

@@ -105,3 +105,21 @@ def test_scoring_fields_of_frozen_item_are_read_only(client, staff_user):
     client.force_login(staff_user)
     page = client.get(reverse("admin:questionnaires_item_change", args=[item.pk]))
     assert set(page.context["adminform"].readonly_fields) >= {"reverse_keyed", "scale"}
+
+
+def test_items_filter_by_whether_new_campaigns_get_them(client, staff_user, banks):
+    """Edition 1's items stay in the database for the rounds answered on them; the filter
+    tells them from the current ones."""
+    full = Questionnaire.objects.get(code="full")
+    current = set(full.latest_published_version().items.values_list("code", flat=True))
+    earlier = set(full.versions.get(number=1).items.values_list("code", flat=True)) - current
+    assert current and earlier
+    client.force_login(staff_user)
+    url = reverse("admin:questionnaires_item_changelist")
+
+    def listed(value: str) -> set[str]:
+        page = client.get(url, {"current": value, "all": ""})
+        return {item.code for item in page.context["cl"].result_list}
+
+    assert listed("yes") == current
+    assert listed("no") == earlier

@@ -28,6 +28,19 @@ concepts:
   - code: C2
     name: {nl: "Tweede begrip", en: "Second concept"}
     source: "Seed FW, chapter 2"
+stages:
+  rough:
+    looks_like: {nl: "Ruw FW.", en: "Rough FW."}
+    next_step: {nl: "Stap ruw FW.", en: "Step rough FW."}
+  clear:
+    looks_like: {nl: "Helder FW.", en: "Clear FW."}
+    next_step: {nl: "Stap helder FW.", en: "Step clear FW."}
+  cut:
+    looks_like: {nl: "Geslepen FW.", en: "Cut FW."}
+    next_step: {nl: "Stap geslepen FW.", en: "Step cut FW."}
+  shining:
+    looks_like: {nl: "Stralend FW.", en: "Shining FW."}
+    next_step: {nl: "Stap stralend FW.", en: "Step shining FW."}
 dimensions:
   - code: alpha
     name: {nl: "Alfa FW", en: "Alpha FW"}
@@ -141,7 +154,7 @@ def test_problem_prints_as_path_line_rule_message():
 CASES = [
     pytest.param(
         "concepts-covered",
-        [(CLEAN[CLEAN.index("concepts:") : CLEAN.index("dimensions:")].replace("FW", "t"), "")],
+        [(CLEAN[CLEAN.index("concepts:") : CLEAN.index("stages:")].replace("FW", "t"), "")],
         "code: t",
         "no concepts: list",
         id="no-concepts-list",
@@ -162,8 +175,8 @@ CASES = [
         "concepts-covered",
         [
             (
-                "dimensions:\n",
-                '  - code: C3\n    name: Third\n    source: "Seed t, ch. 3"\ndimensions:\n',
+                "stages:\n",
+                '  - code: C3\n    name: Third\n    source: "Seed t, ch. 3"\nstages:\n',
             )
         ],
         "code: C3",
@@ -280,17 +293,50 @@ CASES = [
     ),
     pytest.param(
         "item-code",
-        [("code: t.gamma.3", "code: t.gamma.4")],
-        "code: t.gamma.4",
-        "item code 't.gamma.4' should be 't.gamma.3'",
-        id="wrong-number",
+        [("code: t.gamma.3", "code: t.gamma.third")],
+        "code: t.gamma.third",
+        "item code 't.gamma.third' should be 't.gamma.<n>'",
+        id="not-a-number",
     ),
     pytest.param(
         "item-code",
         [("code: t.beta.2", "code: t.delta.2")],
         "code: t.delta.2",
-        "item code 't.delta.2' should be 't.beta.2'",
+        "item code 't.delta.2' should be 't.beta.<n>'",
         id="wrong-dimension",
+    ),
+    pytest.param(
+        "stages",
+        [
+            (
+                '  cut:\n    looks_like: {nl: "Geslepen t.", en: "Cut t."}\n'
+                '    next_step: {nl: "Stap geslepen t.", en: "Step cut t."}\n',
+                "",
+            )
+        ],
+        "  rough:",
+        "stage cut is missing",
+        id="stage-missing",
+    ),
+    pytest.param(
+        "stages",
+        [('    next_step: {nl: "Stap stralend t.", en: "Step shining t."}\n', "")],
+        'looks_like: {nl: "Stralend t."',
+        "stage shining has no next_step: {{nl, en}}",
+        id="stage-without-next-step",
+    ),
+    pytest.param(
+        "edition",
+        [
+            (
+                '        concept: C2\n        text: {nl: "Gamma t twee."',
+                "        concept: C2\n        replaces: [t.gamma.7]\n"
+                '        text: {nl: "Gamma t twee."',
+            )
+        ],
+        "replaces: [t.gamma.7]",
+        "t.gamma.2 replaces t.gamma.7, which no earlier edition of t has",
+        id="replaces-unknown",
     ),
     pytest.param(
         "audience",
@@ -367,12 +413,76 @@ def test_invalid_yaml_is_reported_with_its_line(tmp_path):
     assert str(problems[0]).startswith(f"{path}:4: yaml: not valid YAML")
 
 
-def test_other_bank_files_only_get_the_language_rule(tmp_path):
+def test_stages_file_gets_the_language_and_next_step_rules(tmp_path):
     stages = "stages:\n  - code: rough\n    name: {nl: Ruw, en: Ruw}\n"
     path = write(tmp_path, "stages.yaml", stages)
     assert [str(p) for p in lint_files([path])] == [
-        f"{path}:3: languages: stages[1].name: the NL and EN texts are the same"
+        f"{path}:2: stages: stage rough has no next_step: {{nl, en}}",
+        f"{path}:3: languages: stages[1].name: the NL and EN texts are the same",
     ]
+
+
+def test_other_bank_files_only_get_the_language_rule(tmp_path):
+    text = "questionnaires:\n  - code: full\n    name: {nl: Vol, en: Vol}\n"
+    path = write(tmp_path, "questionnaires.yaml", text)
+    assert [str(p) for p in lint_files([path])] == [
+        f"{path}:3: languages: questionnaires[1].name: the NL and EN texts are the same"
+    ]
+
+
+def archive(tmp_path: Path, text: str) -> None:
+    (tmp_path / "edition1").mkdir()
+    write(tmp_path / "edition1", "t.yaml", text)
+
+
+def test_an_earlier_editions_code_keeps_its_wording(tmp_path):
+    archive(tmp_path, bank_text("t"))
+    text = bank_text(
+        "t",
+        ('{nl: "Gamma t een.", en: "Gamma t one."}', '{nl: "Gamma t één.", en: "Gamma t one."}'),
+    )
+    path = write(tmp_path, "t.yaml", text)
+    assert [str(p) for p in lint_files([path])] == [
+        f"{path}:{line_of(text, 'code: t.gamma.1')}: edition: t.gamma.1 has another wording, "
+        "scale or keying than in an earlier edition: give the changed item a new code "
+        "(and replaces: the old one)"
+    ]
+
+
+GAMMA_2 = '        concept: C2\n        text: {nl: "Gamma t twee.", en: "Gamma t two."}\n'
+
+
+def test_a_changed_keying_needs_a_new_code_too(tmp_path):
+    archive(tmp_path, bank_text("t"))
+    text = bank_text(
+        "t",
+        (
+            GAMMA_2 + "        reverse: true",
+            GAMMA_2 + "        reverse: false\n"
+            "      - code: t.gamma.9\n        concept: C2\n"
+            '        text: {nl: "Gamma t negen.", en: "Gamma t nine."}\n        reverse: true',
+        ),
+    )
+    path = write(tmp_path, "t.yaml", text)
+    assert [p.message for p in lint_files([path])] == [
+        "t.gamma.2 has another wording, scale or keying than in an earlier edition: give the "
+        "changed item a new code (and replaces: the old one)"
+    ]
+
+
+def test_a_reworded_item_with_a_new_code_replaces_the_old_one(tmp_path):
+    archive(tmp_path, bank_text("t"))
+    text = bank_text(
+        "t",
+        (
+            "      - code: t.gamma.1\n        concept: C1\n"
+            '        text: {nl: "Gamma t een.", en: "Gamma t one."}',
+            "      - code: t.gamma.4\n        concept: C1\n        replaces: [t.gamma.1]\n"
+            '        text: {nl: "Gamma t vier.", en: "Gamma t four."}',
+        ),
+    )
+    path = write(tmp_path, "t.yaml", text)
+    assert lint_files([path]) == []
 
 
 def run_check_banks(*paths: Path) -> str:
@@ -389,19 +499,19 @@ def test_command_succeeds_on_clean_banks(tmp_path):
 
 
 def test_command_prints_problems_and_fails(tmp_path):
-    text = bank_text("t", ("code: t.gamma.3", "code: t.gamma.9"))
+    text = bank_text("t", ("code: t.gamma.3", "code: t.gamma.x9"))
     path = write(tmp_path, "t.yaml", text)
     out = StringIO()
     with pytest.raises(CommandError, match=r"^1 problem in the question banks \(item-code 1\)$"):
         call_command("check_banks", str(path), stdout=out)
-    line = line_of(text, "code: t.gamma.9")
+    line = line_of(text, "code: t.gamma.x9")
     assert out.getvalue().splitlines() == [
-        f"{path}:{line}: item-code: item code 't.gamma.9' should be 't.gamma.3'"
+        f"{path}:{line}: item-code: item code 't.gamma.x9' should be 't.gamma.<n>'"
     ]
 
 
 def test_command_counts_every_problem(tmp_path):
-    edits = [("audience: everyone", "audience: all"), ("code: t.gamma.3", "code: t.gamma.9")]
+    edits = [("audience: everyone", "audience: all"), ("code: t.gamma.3", "code: t.gamma.x9")]
     path = write(tmp_path, "t.yaml", bank_text("t", *edits))
     with pytest.raises(CommandError, match=r"^2 problems .*\(audience 1, item-code 1\)$"):
         call_command("check_banks", str(path), stdout=StringIO())

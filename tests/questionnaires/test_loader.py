@@ -23,11 +23,28 @@ def test_second_run_reports_no_changes(banks):
     assert "created" not in output and "updated" not in output
 
 
+def current_keys_item() -> str:
+    """The first item code of the current edition's keys.yaml."""
+    return yaml.safe_load((BANKS_DIR / "keys.yaml").read_text())["dimensions"][0]["items"][0][
+        "code"
+    ]
+
+
 def test_loader_restores_edited_text_of_unused_version(banks):
-    Item.objects.filter(code="keys.journey.1").update(text_en="Edited in the admin")
+    code = current_keys_item()
+    Item.objects.filter(code=code).update(text_en="Edited in the admin")
     output = run_loader()
     assert "items: 1 updated" in output
-    assert Item.objects.get(code="keys.journey.1").text_en != "Edited in the admin"
+    assert Item.objects.get(code=code).text_en != "Edited in the admin"
+
+
+def test_loader_leaves_an_archived_editions_item_alone(banks):
+    """Edition 1 is history: its items are created when missing, never rewritten."""
+    edition1 = yaml.safe_load((BANKS_DIR / "edition1" / "keys.yaml").read_text())
+    code = edition1["dimensions"][0]["items"][0]["code"]
+    Item.objects.filter(code=code).update(text_en="Edited in the admin")
+    assert "no changes" in run_loader()
+    assert Item.objects.get(code=code).text_en == "Edited in the admin"
 
 
 def test_loader_never_alters_a_frozen_version(banks):

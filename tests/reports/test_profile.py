@@ -383,6 +383,8 @@ def test_change_against_the_previous_round(version):
         "slug": earlier.slug,
         "name": earlier.name,
         "closes_at": now - year,
+        "version": 1,
+        "not_comparable": [],  # the same questionnaire version: every dimension compares
     }
     # previous round: everyone at 3 -> S = 50; this round the overall mean is
     # (3 x 5 + 2 x 3 + 4 + 3 x 2 + 2 x 1 + 3) / 12 = 36/12 = 3 -> S = 50: change 0
