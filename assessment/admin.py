@@ -131,33 +131,18 @@ class InvitationAdmin(admin.ModelAdmin):
         return False  # invitations are sent from the campaign page (they need a token)
 
 
+# What the admin shows of a response, in the list and on its page.
+RESPONSE_FACTS = ("campaign", "team", "role", "status", "is_test", "language")
+
+
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
     """Read-only: which campaign, team and role, and when. Never answers, never addresses."""
 
-    list_display = (
-        "pk",
-        "campaign",
-        "team",
-        "role",
-        "status",
-        "is_test",
-        "language",
-        "submitted_at",
-    )
+    list_display = ("pk", *RESPONSE_FACTS, "submitted_at")
     list_filter = ("status", "is_test", "role", "campaign__organisation", "campaign")
     list_select_related = ("campaign__organisation", "team")
-    fields = (
-        "campaign",
-        "team",
-        "role",
-        "status",
-        "is_test",
-        "language",
-        "respondent_ref",
-        "started_at",
-        "submitted_at",
-    )
+    fields = (*RESPONSE_FACTS, "respondent_ref", "started_at", "submitted_at")
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -34,6 +35,8 @@ from .respondent_http import (
 from .tokens import format_resume_code
 
 # --------------------------------------------------------------------------- helpers
+
+T = TypeVar("T")
 
 
 def _continue_url(campaign: Campaign, plan: PagePlan, response: Response) -> str:
@@ -183,19 +186,22 @@ def _entry(
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 def campaign_entry(request: HttpRequest, token: str) -> HttpResponse:
-    campaign = responding.find_campaign(token)
-    if campaign is None:
-        raise Http404("unknown campaign")
-    return _entry(request, campaign)
+    """The campaign link: the respondent chooses a team (if any) and a role."""
+    return _entry(request, _found(responding.find_campaign(token), "campaign"))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 def team_entry(request: HttpRequest, token: str) -> HttpResponse:
-    team = responding.find_team(token)
-    if team is None:
-        raise Http404("unknown team")
+    """A team's link (or QR code): the team is known, the respondent chooses a role."""
+    team = _found(responding.find_team(token), "team")
     return _entry(request, team.campaign, fixed_team=team)
+
+
+def _found(found: T | None, what: str) -> T:
+    if found is None:
+        raise Http404(f"unknown {what}")
+    return found
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

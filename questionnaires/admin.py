@@ -49,31 +49,35 @@ class _VersionCounts(TypedDict):
 FROZEN_ITEM_FIELDS = ("code", "dimension", "scale", "reverse_keyed", "audience")
 
 
+def both(*texts: str) -> tuple[tuple[str, str], ...]:
+    """The Dutch and the English field of each text, side by side in a form."""
+    return tuple((f"{text}_nl", f"{text}_en") for text in texts)
+
+
+class OrderedInline(admin.options.InlineModelAdmin):
+    """Inline rows in their `order`, with no empty extra forms."""
+
+    extra = 0
+    ordering = ("order",)
+
+
 @admin.register(Stage)
 class StageAdmin(admin.ModelAdmin):
     list_display = ("code", "name_nl", "name_en", "order")
-    fields = (
-        "code",
-        "order",
-        ("name_nl", "name_en"),
-        ("description_nl", "description_en"),
-        ("next_step_nl", "next_step_en"),
-    )
+    fields = ("code", "order", *both("name", "description", "next_step"))
 
 
 class FrameworkStageInline(admin.StackedInline):
     model = FrameworkStage
     extra = 0
     max_num = len(Stage.CODES)
-    fields = ("stage", ("looks_like_nl", "looks_like_en"), ("next_step_nl", "next_step_en"))
+    fields = ("stage", *both("looks_like", "next_step"))
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(OrderedInline, admin.TabularInline):
     model = Dimension
     fields = ("order", "code", "name_nl", "name_en", "weight")
-    extra = 0
     show_change_link = True
-    ordering = ("order",)
 
 
 @admin.register(Framework)
@@ -85,8 +89,7 @@ class FrameworkAdmin(admin.ModelAdmin):
     fields = (
         ("code", "order", "aggregation"),
         "source",
-        ("name_nl", "name_en"),
-        ("description_nl", "description_en"),
+        *both("name", "description"),
     )
     inlines = [DimensionInline, FrameworkStageInline]
 
@@ -98,23 +101,17 @@ class FrameworkAdmin(admin.ModelAdmin):
         return obj.n_dimensions
 
 
-class ItemInline(admin.StackedInline):
+class ItemInline(OrderedInline, admin.StackedInline):
     model = Item
-    extra = 0
-    ordering = ("order",)
     show_change_link = True
     fields = (
         ("order", "code", "scale", "reverse_keyed", "quick_scan", "audience"),
-        ("text_nl", "text_en"),
-        ("pole_from_nl", "pole_from_en"),
-        ("pole_to_nl", "pole_to_en"),
+        *both("text", "pole_from", "pole_to"),
     )
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(OrderedInline, admin.TabularInline):
     model = Recommendation
-    extra = 0
-    ordering = ("order",)
     fields = ("order", "text_nl", "text_en")
 
 
@@ -126,9 +123,7 @@ class DimensionAdmin(admin.ModelAdmin):
     list_select_related = ("framework",)
     fields = (
         ("framework", "code", "order", "weight"),
-        ("name_nl", "name_en"),
-        ("description_nl", "description_en"),
-        ("discussion_question_nl", "discussion_question_en"),
+        *both("name", "description", "discussion_question"),
     )
     inlines = [ItemInline, RecommendationInline]
 
@@ -186,9 +181,7 @@ class ItemAdmin(admin.ModelAdmin):
     fields = (
         ("dimension", "code", "order"),
         ("scale", "reverse_keyed", "quick_scan", "audience"),
-        ("text_nl", "text_en"),
-        ("pole_from_nl", "pole_from_en"),
-        ("pole_to_nl", "pole_to_en"),
+        *both("text", "pole_from", "pole_to"),
         ("concept", "replaces"),
     )
 
@@ -249,7 +242,7 @@ class VersionItemInline(admin.TabularInline):
 class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ("code", "name_nl", "name_en")
     search_fields = ("code", "name_nl", "name_en")
-    fields = ("code", ("name_nl", "name_en"), ("description_nl", "description_en"))
+    fields = ("code", *both("name", "description"))
 
 
 @admin.register(QuestionnaireVersion)

@@ -19,25 +19,15 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from . import models as bank
 from . import versions
-from .models import (
-    Dimension,
-    Framework,
-    FrameworkStage,
-    Item,
-    Questionnaire,
-    QuestionnaireVersion,
-    Recommendation,
-    Stage,
-    VersionItem,
-)
 
 BANKS_DIR = Path(__file__).resolve().parent / "banks"
 # Earlier editions of the framework files, kept so that their items (and the rounds
 # answered on them) stay loadable and comparable; see `load_archived_edition`.
 ARCHIVED_EDITIONS = ("edition1",)
 FRAMEWORK_CODES = ("diamond", "shifts", "keys", "care", "listening")
-AUDIENCES = (Item.EVERYONE, Item.MANAGEMENT)
+AUDIENCES = (bank.Item.EVERYONE, bank.Item.MANAGEMENT)
 
 
 class BankError(ValueError):
@@ -127,15 +117,15 @@ def load_stages(path: Path, report: LoadReport) -> None:
     data = read_yaml(path)
     stages = data.get("stages") or []
     codes = [s.get("code") for s in stages]
-    if sorted(codes) != sorted(Stage.CODES):
-        raise BankError(f"{path.name}: expected the stages {', '.join(Stage.CODES)}")
+    if sorted(codes) != sorted(bank.Stage.CODES):
+        raise BankError(f"{path.name}: expected the stages {', '.join(bank.Stage.CODES)}")
     for stage in stages:
         where = f"{path.name}: stage {stage['code']}"
         sync(
-            Stage,
+            bank.Stage,
             {"code": stage["code"]},
             {
-                "order": Stage.CODES.index(stage["code"]),
+                "order": bank.Stage.CODES.index(stage["code"]),
                 **bilingual(stage, "name", where),
                 **bilingual(stage, "description", where),
                 **bilingual(stage, "next_step", where, required=False),
@@ -154,16 +144,16 @@ class LoadedItems:
     replaces: dict[str, list[str]] = field(default_factory=dict)
 
 
-def load_framework_stages(framework: Framework, data: dict, where: str, report: LoadReport):
+def load_framework_stages(framework: bank.Framework, data: dict, where: str, report: LoadReport):
     stages = data.get("stages")
     if stages is None:
         return
-    if not isinstance(stages, dict) or sorted(stages) != sorted(Stage.CODES):
-        raise BankError(f"{where}: 'stages' needs the stages {', '.join(Stage.CODES)}")
-    for code in Stage.CODES:
+    if not isinstance(stages, dict) or sorted(stages) != sorted(bank.Stage.CODES):
+        raise BankError(f"{where}: 'stages' needs the stages {', '.join(bank.Stage.CODES)}")
+    for code in bank.Stage.CODES:
         s_where = f"{where}: stage {code}"
         sync(
-            FrameworkStage,
+            bank.FrameworkStage,
             {"framework": framework, "stage": code},
             {
                 **bilingual(stages[code], "looks_like", s_where),
@@ -189,11 +179,11 @@ def load_framework(
     where = path.name
     if code != path.stem:
         raise BankError(f"{where}: 'code' must be '{path.stem}' (the file name)")
-    aggregation = data.get("aggregation", Framework.MEAN)
-    if aggregation not in (Framework.MEAN, Framework.WEAKEST_LINK):
+    aggregation = data.get("aggregation", bank.Framework.MEAN)
+    if aggregation not in (bank.Framework.MEAN, bank.Framework.WEAKEST_LINK):
         raise BankError(f"{where}: aggregation must be 'mean' or 'weakest_link'")
     framework = sync(
-        Framework,
+        bank.Framework,
         {"code": code},
         {
             "order": int(data.get("order", 0)),
@@ -211,7 +201,7 @@ def load_framework(
     for d_order, dim in enumerate(data.get("dimensions") or [], start=1):
         d_where = f"{where}: dimension {dim.get('code')}"
         dimension = sync(
-            Dimension,
+            bank.Dimension,
             {"framework": framework, "code": dim.get("code")},
             {
                 "order": d_order,
@@ -226,7 +216,7 @@ def load_framework(
         )
         for r_order, rec in enumerate(dim.get("recommendations") or [], start=1):
             sync(
-                Recommendation,
+                bank.Recommendation,
                 {"dimension": dimension, "order": r_order},
                 {"text_nl": str(rec["nl"]).strip(), "text_en": str(rec["en"]).strip()},
                 report,
@@ -238,8 +228,8 @@ def load_framework(
             expected_prefix = f"{code}.{dim['code']}."
             if not str(item.get("code", "")).startswith(expected_prefix):
                 raise BankError(f"{i_where}: code must start with '{expected_prefix}'")
-            scale = item.get("scale", Item.AGREEMENT)
-            audience = item.get("audience", Item.EVERYONE)
+            scale = item.get("scale", bank.Item.AGREEMENT)
+            audience = item.get("audience", bank.Item.EVERYONE)
             if audience not in AUDIENCES:
                 raise BankError(f"{i_where}: audience must be one of {', '.join(AUDIENCES)}")
             values = {
@@ -252,7 +242,7 @@ def load_framework(
                 "concept": str(item.get("concept") or ""),
                 **bilingual(item, "text", i_where),
             }
-            if scale == Item.BIPOLAR:
+            if scale == bank.Item.BIPOLAR:
                 poles = {**bilingual(item, "from", i_where), **bilingual(item, "to", i_where)}
                 values |= {
                     "pole_from_nl": poles["from_nl"],
@@ -260,10 +250,10 @@ def load_framework(
                     "pole_to_nl": poles["to_nl"],
                     "pole_to_en": poles["to_en"],
                 }
-            elif scale != Item.AGREEMENT:
+            elif scale != bank.Item.AGREEMENT:
                 raise BankError(f"{i_where}: scale must be 'agreement' or 'bipolar'")
             sync(
-                Item,
+                bank.Item,
                 {"code": item["code"]},
                 values,
                 report,
@@ -280,8 +270,8 @@ def load_framework(
 def link_replaced_items(loaded: LoadedItems, report: LoadReport) -> None:
     """`replaces:` of the current edition, as links between items (the trend reads them)."""
     wanted_codes = {code for codes in loaded.replaces.values() for code in codes}
-    by_code = {item.code: item for item in Item.objects.filter(code__in=wanted_codes)}
-    for item in Item.objects.filter(code__in=loaded.codes).prefetch_related("replaces"):
+    by_code = {item.code: item for item in bank.Item.objects.filter(code__in=wanted_codes)}
+    for item in bank.Item.objects.filter(code__in=loaded.codes).prefetch_related("replaces"):
         wanted = {by_code[code].pk for code in loaded.replaces[item.code] if code in by_code}
         if {linked.pk for linked in item.replaces.all()} == wanted:
             report.note("item links", "unchanged")
@@ -290,9 +280,9 @@ def link_replaced_items(loaded: LoadedItems, report: LoadReport) -> None:
         report.note("item links", "updated")
 
 
-def select_items(rule: str, codes: list[str]) -> list[Item]:
+def select_items(rule: str, codes: list[str]) -> list[bank.Item]:
     """The items of `codes` (one edition's) that a questionnaire's `select` rule picks."""
-    items = Item.objects.filter(dimension__framework__code__in=FRAMEWORK_CODES, code__in=codes)
+    items = bank.Item.objects.filter(dimension__framework__code__in=FRAMEWORK_CODES, code__in=codes)
     if rule == "quick":
         items = items.filter(quick_scan=True)
     elif rule.startswith("framework:"):
@@ -314,7 +304,7 @@ def load_questionnaires(
     for entry in data.get("questionnaires") or []:
         where = f"{path.name}: questionnaire {entry.get('code')}"
         questionnaire = sync(
-            Questionnaire,
+            bank.Questionnaire,
             {"code": entry["code"]},
             {**bilingual(entry, "name", where), **bilingual(entry, "description", where)},
             report,
@@ -335,7 +325,7 @@ def load_questionnaires(
             report.note("questionnaire versions", "unchanged")
             continue
         if version is None or version.is_frozen or version.bank_edition:
-            version = QuestionnaireVersion.objects.create(
+            version = bank.QuestionnaireVersion.objects.create(
                 questionnaire=questionnaire,
                 number=(version.number + 1) if version else 1,
                 note=(
@@ -352,20 +342,20 @@ def load_questionnaires(
             if not version.is_published:
                 versions.publish_version(version=version)
             report.note("questionnaire versions", "updated")
-        VersionItem.objects.bulk_create(
-            VersionItem(version=version, item_id=pk, order=n) for n, pk in enumerate(wanted, 1)
+        bank.VersionItem.objects.bulk_create(
+            bank.VersionItem(version=version, item_id=pk, order=n) for n, pk in enumerate(wanted, 1)
         )
         # bulk_create sends no post_save: tell cached page plans the selection changed.
-        versions.bump_content_revision(QuestionnaireVersion.objects.filter(pk=version.pk))
+        versions.bump_content_revision(bank.QuestionnaireVersion.objects.filter(pk=version.pk))
 
 
 @transaction.atomic
 def load_question_banks(directory: Path = BANKS_DIR) -> LoadReport:
     report = LoadReport()
     frozen_item_codes = set(
-        Item.objects.filter(versions__in=QuestionnaireVersion.objects.frozen()).values_list(
-            "code", flat=True
-        )
+        bank.Item.objects.filter(
+            versions__in=bank.QuestionnaireVersion.objects.frozen()
+        ).values_list("code", flat=True)
     )
     load_stages(directory / "stages.yaml", report)
     for edition in ARCHIVED_EDITIONS:

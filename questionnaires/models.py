@@ -24,7 +24,22 @@ item_code_validator = RegexValidator(
 )
 
 
-class Stage(Bilingual):
+class Described(Bilingual):
+    """A bank row with a name and a description in both languages."""
+
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.tr("name")
+
+
+class Stage(Described):
     """One of the four diamond stages a score falls into."""
 
     ROUGH, CLEAR, CUT, SHINING = "rough", "clear", "cut", "shining"
@@ -32,10 +47,6 @@ class Stage(Bilingual):
 
     code = models.CharField(_("code"), max_length=20, unique=True, choices=[(c, c) for c in CODES])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    description_nl = models.TextField(_("description (Dutch)"))
-    description_en = models.TextField(_("description (English)"))
     next_step_nl = models.TextField(_("next step (Dutch)"), blank=True)
     next_step_en = models.TextField(_("next step (English)"), blank=True)
 
@@ -44,11 +55,8 @@ class Stage(Bilingual):
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
 
-    def __str__(self) -> str:
-        return self.tr("name")
 
-
-class Framework(Bilingual):
+class Framework(Described):
     MEAN, WEAKEST_LINK = "mean", "weakest_link"
     AGGREGATIONS = [
         (MEAN, _("Weighted mean of the dimensions")),
@@ -61,18 +69,11 @@ class Framework(Bilingual):
         _("aggregation"), max_length=20, choices=AGGREGATIONS, default=MEAN
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
-    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
-
-    def __str__(self) -> str:
-        return self.tr("name")
 
 
 class FrameworkStage(Bilingual):
@@ -101,17 +102,13 @@ class FrameworkStage(Bilingual):
         return f"{self.framework.code} · {self.stage}"
 
 
-class Dimension(Bilingual):
+class Dimension(Described):
     framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, related_name="dimensions", verbose_name=_("framework")
     )
     code = models.CharField(_("code"), max_length=40, validators=[code_validator])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0.0)])
-    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     discussion_question_nl = models.TextField(_("workshop discussion question (Dutch)"))
     discussion_question_en = models.TextField(_("workshop discussion question (English)"))
 
@@ -236,22 +233,15 @@ class Item(Bilingual):
         return QuestionnaireVersion.objects.frozen().filter(items=self).exists()
 
 
-class Questionnaire(Bilingual):
+class Questionnaire(Described):
     """A named selection of items (full scan, quick scan, one framework) with versions."""
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
-    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
-
-    def __str__(self) -> str:
-        return self.tr("name")
 
     def latest_version(self) -> QuestionnaireVersion | None:
         return self.versions.order_by("-number").first()

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -72,7 +72,7 @@ def _export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
         )
         response = HttpResponse(export.content, content_type=export.content_type)
         response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        patch_cache_control(response, private=True, no_store=True)
+        add_never_cache_headers(response)  # private: never kept by a browser or a proxy
         return response
     other = OTHER_FORMAT[file_format]
     context |= {

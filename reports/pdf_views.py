@@ -18,8 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessment.access import consultant_campaign
@@ -43,6 +43,7 @@ def _query(language: str, team: str | None, **extra: str) -> str:
 
 
 @require_GET
+@never_cache
 @login_required
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
     campaign = consultant_campaign(request, slug)
@@ -58,9 +59,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
     key = report_jobs.ReportKey.of(campaign.slug, report)
     if path := report_jobs.finished(key):
         name = "-".join(part for part in (campaign.slug, slugify(team or ""), language) if part)
-        pdf = FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-report.pdf")
-        patch_cache_control(pdf, private=True, no_store=True)
-        return pdf
+        return FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-report.pdf")
     report_jobs.start(key, report)
     base = reverse("reports:report_status", args=[campaign.slug])
     context.update(
@@ -68,12 +67,11 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
         pdf_url=f"{request.path}?{_query(language, team)}",
         status=report_jobs.status(key),
     )
-    response = render(request, "reports/report_progress.html", context, status=202)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return render(request, "reports/report_progress.html", context, status=202)
 
 
 @require_GET
+@never_cache
 @login_required
 def report_status(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = consultant_campaign(request, slug)
@@ -83,6 +81,4 @@ def report_status(request: HttpRequest, slug: str) -> JsonResponse:
         raise Http404("unknown report")
     key = report_jobs.ReportKey(campaign.slug, language, team, signature)
     current = report_jobs.status(key)
-    response = JsonResponse({k: current.get(k) for k in ("state", "done", "steps", "message")})
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return JsonResponse({k: current.get(k) for k in ("state", "done", "steps", "message")})

@@ -14,6 +14,11 @@ from datetime import datetime
 from typing import Any
 
 
+def fields_of(obj: object, *names: str) -> dict[str, Any]:
+    """The named attributes of `obj`, by name (for JSON and for copying results)."""
+    return {name: getattr(obj, name) for name in names}
+
+
 @dataclass(frozen=True)
 class DimensionProfile:
     code: str  # full code: "keys.journey"
@@ -33,16 +38,9 @@ class DimensionProfile:
     discussion_question: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "score": self.score,
-            "stage": self.stage,
-            "n": self.n,
-            "agreement": self.agreement,
-            "favourable": self.favourable,
-            "dont_know": self.dont_know,
-        }
+        return fields_of(
+            self, "code", "name", "score", "stage", "n", "agreement", "favourable", "dont_know"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,12 +70,7 @@ class FrameworkProfile:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "code": self.code,
-            "name": self.name,
-            "aggregation": self.aggregation,
-            "score": self.score,
-            "mean": self.mean,
-            "stage": self.stage,
+            **fields_of(self, "code", "name", "aggregation", "score", "mean", "stage"),
             "dimensions": [d.as_dict() for d in self.dimensions],
         }
 
@@ -115,13 +108,7 @@ class GapProfile:
     flagged: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "dimension": self.dimension,
-            "management": self.management,
-            "employees": self.employees,
-            "gap": self.gap,
-            "flagged": self.flagged,
-        }
+        return fields_of(self, "dimension", "management", "employees", "gap", "flagged")
 
 
 @dataclass(frozen=True)
@@ -212,13 +199,16 @@ class Profile:
         """The JSON of `export_profile`: exactly the shape in docs/design.md."""
         return {
             "campaign": {
-                "slug": self.slug,
-                "name": self.name,
-                "organisation": self.organisation,
-                "questionnaire": self.questionnaire,
-                "version": self.version,
-                "respondents": self.respondents,
-                "anonymity_threshold": self.anonymity_threshold,
+                **fields_of(
+                    self,
+                    "slug",
+                    "name",
+                    "organisation",
+                    "questionnaire",
+                    "version",
+                    "respondents",
+                    "anonymity_threshold",
+                ),
                 "stage_thresholds": list(self.stage_thresholds),
             },
             "overall": {"score": self.overall_score, "stage": self.overall_stage},

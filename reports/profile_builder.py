@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -21,7 +22,7 @@ from assessment.anonymity import EVERYONE, MANAGEMENT, Group, validate_threshold
 from assessment.models import Campaign, Comment, Invitation, Response, Team
 from questionnaires.editions import comparable_dimensions
 from questionnaires.models import FrameworkStage, Item, Recommendation, Stage
-from questionnaires.translation import LANGUAGES
+from questionnaires.translation import LANGUAGES, Bilingual
 from reports import comparisons, scoring
 from reports.data import CampaignStructure, full_code, load_structure, load_teams, submitted_filter
 from reports.profile import (
@@ -36,6 +37,7 @@ from reports.profile import (
     ResultsNotFinal,
     StageText,
     UnknownGroup,
+    fields_of,
 )
 from reports.release import Release
 from reports.results import CountedResults, counted_results
@@ -330,6 +332,24 @@ def build_profile(
         return _build(campaign, team, role, language)
 
 
+# What a dimension's profile takes over from its scoring result.
+DIMENSION_RESULT_FIELDS = (
+    "score",
+    "stage",
+    "n",
+    "agreement",
+    "agreement_label",
+    "favourable",
+    "dont_know",
+    "mean",
+)
+
+
+def _texts(obj: Bilingual, language: str, *fields: str) -> dict[str, Any]:
+    """The bilingual fields of a bank row in one language, by field name."""
+    return {field: obj.tr(field, language) for field in fields}
+
+
 def _frameworks(
     structure: CampaignStructure,
     scores: scoring.GroupScores,
@@ -360,33 +380,19 @@ def _frameworks(
                 DimensionProfile(
                     code=code,
                     framework=fw.code,
-                    name=dim.tr("name", language),
-                    description=dim.tr("description", language),
-                    score=r.score,
-                    stage=r.stage,
-                    n=r.n,
-                    agreement=r.agreement,
-                    agreement_label=r.agreement_label,
-                    favourable=r.favourable,
-                    dont_know=r.dont_know,
-                    mean=r.mean,
+                    **_texts(dim, language, "name", "description", "discussion_question"),
+                    **fields_of(r, *DIMENSION_RESULT_FIELDS),
                     change=None if r.score is None or before is None else r.score - before,
                     recommendations=tuple(recommendations.get(dim.pk, ())),
-                    discussion_question=dim.tr("discussion_question", language),
                 )
             )
         f = scores.framework(fw.code)
         frameworks.append(
             FrameworkProfile(
                 code=fw.code,
-                name=fw.tr("name", language),
-                description=fw.tr("description", language),
-                source=fw.source,
-                aggregation=fw.aggregation,
-                score=f.score,
-                mean=f.mean,
-                stage=f.stage,
-                weakest=f.weakest,
+                **_texts(fw, language, "name", "description"),
+                **fields_of(fw, "source", "aggregation"),
+                **fields_of(f, "score", "mean", "stage", "weakest"),
                 dimensions=tuple(dims),
                 stage_texts=tuple(stage_texts.get(fw.pk, ())),
             )

@@ -6,18 +6,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from reports.charts.common import (
-    GRID,
-    INK,
-    MUTED,
-    base_layout,
-    build_figure,
-    escape,
-    format_change,
-    format_number,
-    list_height,
-    value_axis,
-)
+from reports.charts import common
 from reports.charts.rows import grouped_rows, rows_axis
 from reports.profile import DimensionProfile, Profile
 
@@ -46,10 +35,12 @@ def change_chart(profile: Profile) -> go.Figure | None:
     def hover(dim: DimensionProfile | None) -> str:
         if dim is None or dim.change is None or dim.score is None:
             return ""
-        return f"{escape(dim.name)}<br>" + _("Now %(now)s, before %(before)s: %(change)s") % {
-            "now": format_number(dim.score),
-            "before": format_number(dim.score - dim.change),
-            "change": format_change(dim.change),
+        return f"{common.escape(dim.name)}<br>" + _(
+            "Now %(now)s, before %(before)s: %(change)s"
+        ) % {
+            "now": common.format_number(dim.score),
+            "before": common.format_number(dim.score - dim.change),
+            "change": common.format_change(dim.change),
         }
 
     data = [
@@ -61,9 +52,9 @@ def change_chart(profile: Profile) -> go.Figure | None:
                 "color": [CHANGE_UP if (c or 0) >= 0 else CHANGE_DOWN for c in changes],
                 "line": {"width": 0},
             },
-            text=["" if c is None else format_change(c) for c in changes],
+            text=["" if c is None else common.format_change(c) for c in changes],
             textposition="outside",
-            textfont={"size": 11, "color": INK},
+            textfont={"size": 11, "color": common.INK},
             cliponaxis=False,
             width=0.62,
             name=pgettext("score change", "Change"),
@@ -75,29 +66,29 @@ def change_chart(profile: Profile) -> go.Figure | None:
     top = int(limit // step) * step
     ticks = list(range(-top, top + 1, step))
     title = (
-        _("Change in points since %(name)s") % {"name": escape(previous_name)}
+        _("Change in points since %(name)s") % {"name": common.escape(previous_name)}
         if previous_name
         else _("Change in points since the previous round")
     )
-    layout = base_layout(
-        list_height(len(rows), per_row=22, extra=90, minimum=240),
+    layout = common.base_layout(
+        common.list_height(len(rows), per_row=22, extra=90, minimum=240),
         margin={"l": 10, "r": 30, "t": 20, "b": 50, "pad": 6},
-        xaxis=value_axis(
+        xaxis=common.value_axis(
             title,
             range=[low, high],
             tickmode="array",
             tickvals=ticks,
             ticktext=[
-                ("+" if v > 0 else "\u2212" if v < 0 else "") + format_number(abs(v), 0)
+                ("+" if v > 0 else "\u2212" if v < 0 else "") + common.format_number(abs(v), 0)
                 for v in ticks
             ],
             zeroline=True,
-            zerolinecolor=MUTED,
+            zerolinecolor=common.MUTED,
             zerolinewidth=1,
             showgrid=True,
-            gridcolor=GRID,
+            gridcolor=common.GRID,
         ),
         yaxis=rows_axis(labels),
         bargap=0.3,
     )
-    return build_figure(data, layout)
+    return common.build_figure(data, layout)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
-from reports.profile import DimensionProfile, Profile
+from reports.profile import DimensionProfile, FrameworkProfile, Profile
 
 # The stage fills of static/css/stages.css (--stage-rough ... --stage-shining).
 STAGE_COLOURS: dict[str, str] = {
@@ -242,6 +242,51 @@ def dimension_hover(profile: Profile, dim: DimensionProfile) -> str:
     if dim.favourable is not None:
         parts.append(_("Favourable: %(pct)s%%") % {"pct": format_number(dim.favourable * 100)})
     return "<br>".join(parts)
+
+
+def score_bars(
+    profile: Profile,
+    framework: FrameworkProfile,
+    labels: Sequence[str],
+    colours: Sequence[str],
+    *,
+    horizontal: bool,
+    font_size: int,
+    width: float,
+) -> go.Bar:
+    """One bar per dimension of a framework, labelled with its score (one decimal), with
+    the dimension's details on hover."""
+    dims = list(framework.dimensions)
+    scores = [d.score for d in dims]
+    return go.Bar(
+        x=scores if horizontal else list(labels),
+        y=list(labels) if horizontal else scores,
+        orientation="h" if horizontal else "v",
+        marker={"color": list(colours), "line": {"width": 0}},
+        text=[format_number(d.score) if d.score is not None else "" for d in dims],
+        textposition="outside",
+        textfont={"size": font_size, "color": INK},
+        cliponaxis=False,
+        width=width,
+        name=escape(framework.name),
+        customdata=[dimension_hover(profile, d) for d in dims],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+
+
+def horizontal_legend(
+    x: float, xanchor: str, y: float, yanchor: str = "top", **extra: Any
+) -> dict[str, Any]:
+    """A one-row legend in the charts' small type, placed in paper coordinates."""
+    return {
+        "orientation": "h",
+        "x": x,
+        "xanchor": xanchor,
+        "y": y,
+        "yanchor": yanchor,
+        "font": {"size": 11},
+        **extra,
+    }
 
 
 def build_figure(data: Sequence[Any], layout: dict[str, Any]) -> go.Figure:

@@ -17,8 +17,9 @@ from reports.charts.common import (
     build_figure,
     dimension_hover,
     escape,
-    format_number,
+    horizontal_legend,
     list_height,
+    score_bars,
     stage_band_labels,
     stage_band_shapes,
     stage_bands,
@@ -120,14 +121,7 @@ def framework_radar(profile: Profile, framework_code: str) -> go.Figure:
         440,
         margin={"l": 120, "r": 120, "t": 50, "b": 70 if has_previous else 50},
         showlegend=has_previous,
-        legend={
-            "orientation": "h",
-            "x": 0.5,
-            "xanchor": "center",
-            "y": -0.12,
-            "yanchor": "top",
-            "font": {"size": 11},
-        },
+        legend=horizontal_legend(0.5, "center", -0.12),
         polar={
             "bgcolor": "#ffffff",
             "barmode": "overlay",
@@ -161,21 +155,9 @@ def dimension_bars(profile: Profile, framework_code: str) -> go.Figure:
     framework = _framework(profile, framework_code)
     dims = list(framework.dimensions)
     labels = unique_labels([wrap(d.name, 34) for d in dims])
+    colours = [stage_colour(d.stage) for d in dims]
     data: list[Any] = [
-        go.Bar(
-            x=[d.score for d in dims],
-            y=labels,
-            orientation="h",
-            marker={"color": [stage_colour(d.stage) for d in dims], "line": {"width": 0}},
-            text=[format_number(d.score) if d.score is not None else "" for d in dims],
-            textposition="outside",
-            textfont={"size": 12, "color": INK},
-            cliponaxis=False,
-            width=0.62,
-            name=escape(framework.name),
-            customdata=[dimension_hover(profile, d) for d in dims],
-            hovertemplate="%{customdata}<extra></extra>",
-        )
+        score_bars(profile, framework, labels, colours, horizontal=True, font_size=12, width=0.62)
     ]
     missing = [label for label, d in zip(labels, dims, strict=True) if d.score is None]
     if missing:

@@ -16,6 +16,7 @@ from reports.charts.common import (
     escape,
     format_change,
     format_number,
+    horizontal_legend,
     list_height,
     truncate,
     value_axis,
@@ -112,14 +113,7 @@ def perception_gap(profile: Profile) -> go.Figure | None:
         list_height(len(gaps), per_row=24, extra=110, minimum=240),
         margin={"l": 10, "r": 20, "t": 40, "b": 44, "pad": 6},
         showlegend=True,
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "font": {"size": 11},
-        },
+        legend=horizontal_legend(0, "left", 1.0, "bottom"),
         xaxis=value_axis(
             _("Score (0–100)"), profile, range=[0, 112], showgrid=True, gridcolor=GRID
         ),

@@ -14,9 +14,9 @@ from reports.charts.common import (
     base_layout,
     build_figure,
     category_axis,
-    dimension_hover,
     escape,
     format_number,
+    score_bars,
     stage_band_shapes,
     value_axis,
     wrap,
@@ -42,23 +42,9 @@ def keys_gate(profile: Profile) -> go.Figure | None:
     labels = unique_labels(
         [f"{escape(key)}<br>{wrap(d.name, 16)}" for key, d in zip(key_names, dims, strict=True)]
     )
+    colours = [HIGHLIGHT if d.code == weakest_code else "#1f5f8b" for d in dims]
     data: list[Any] = [
-        go.Bar(
-            x=labels,
-            y=[d.score for d in dims],
-            marker={
-                "color": [HIGHLIGHT if d.code == weakest_code else "#1f5f8b" for d in dims],
-                "line": {"width": 0},
-            },
-            text=[format_number(d.score) if d.score is not None else "" for d in dims],
-            textposition="outside",
-            textfont={"size": 13, "color": INK},
-            cliponaxis=False,
-            width=0.56,
-            name=escape(framework.name),
-            customdata=[dimension_hover(profile, d) for d in dims],
-            hovertemplate="%{customdata}<extra></extra>",
-        )
+        score_bars(profile, framework, labels, colours, horizontal=False, font_size=13, width=0.56)
     ]
     shapes = stage_band_shapes(profile, axis="y")
     annotations = []

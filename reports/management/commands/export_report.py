@@ -6,14 +6,14 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from reports.management import campaign_by_slug
+from reports.management import CampaignCommand, write_file
 from reports.pdf import ReportUnavailable, render_pdf, report_input
 from reports.profile import GroupTooSmall, UnknownGroup
 
 
-class Command(BaseCommand):
+class Command(CampaignCommand):
     help = (
         "Write a campaign's workshop report as PDF. --lang chooses Dutch or English (default: "
         "the campaign's language); --team makes the report of one team, which is refused "
@@ -21,13 +21,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="The campaign's slug.")
+        super().add_arguments(parser)
         parser.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
         parser.add_argument("--lang", choices=[code for code, _ in settings.LANGUAGES])
         parser.add_argument("--team", metavar="NAME", help="A team report for this team.")
 
     def handle(self, *args, **options) -> None:
-        campaign = campaign_by_slug(options["slug"])
+        campaign = self.campaign(options)
         language = options["lang"] or campaign.language
         started = time.perf_counter()
         try:
@@ -41,10 +41,7 @@ class Command(BaseCommand):
 
         pdf = render_pdf(report, progress=progress)
         path = Path(options["output"])
-        try:
-            path.write_bytes(pdf)
-        except OSError as error:
-            raise CommandError(f"Cannot write {path}: {error.strerror}") from error
+        write_file(path, pdf)
         seconds = time.perf_counter() - started
         self.stderr.write(
             f"Report of {campaign.slug} ({language}"

@@ -6,9 +6,9 @@ import getpass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from reports.management import campaign_by_slug
+from reports.management import CampaignCommand, write_file
 from reports.responses_export import CSV, XLSX, export_responses
 
 OS_USER_SUFFIX = " (OS user)"
@@ -22,7 +22,7 @@ def os_user() -> str:
         return "unknown"
 
 
-class Command(BaseCommand):
+class Command(CampaignCommand):
     help = (
         "Export a campaign's submitted responses, one row per respondent, without test "
         "responses. The file holds every answer of every respondent: keep it as safe as "
@@ -36,7 +36,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", help="The campaign's slug.")
+        super().add_arguments(parser)
         parser.add_argument("--format", choices=[CSV, XLSX], default=CSV, help="File format (csv).")
         parser.add_argument("-o", "--output", required=True, metavar="FILE", help="Output file.")
         parser.add_argument(
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        campaign = campaign_by_slug(options["slug"])
+        campaign = self.campaign(options)
         shell_user = os_user()
         user, username = None, shell_user + OS_USER_SUFFIX
         if options["user"]:
@@ -69,10 +69,7 @@ class Command(BaseCommand):
             extra={"os_user": shell_user},
         )
         path = Path(options["output"])
-        try:
-            path.write_bytes(export.content)
-        except OSError as error:
-            raise CommandError(f"Cannot write {path}: {error.strerror}") from error
+        write_file(path, export.content)
         form = "full" if options["full"] else "default"
         self.stdout.write(
             f"{export.rows} responses of {campaign.slug} ({form} form) written to {path}; "
