@@ -232,6 +232,8 @@ def load_framework(
             audience = item.get("audience", bank.Item.EVERYONE)
             if audience not in AUDIENCES:
                 raise BankError(f"{i_where}: audience must be one of {', '.join(AUDIENCES)}")
+            if audience == bank.Item.MANAGEMENT and item.get("quick"):
+                raise BankError(f"{i_where}: an item for management only is never quick")
             values = {
                 "dimension": dimension,
                 "order": i_order,

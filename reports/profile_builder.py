@@ -39,7 +39,6 @@ from reports.profile import (
     UnknownGroup,
     fields_of,
 )
-from reports.release import Release
 from reports.results import CountedResults, counted_results
 
 ROLE_CODES: tuple[str, ...] = Response.ROLE_CODES
@@ -172,39 +171,46 @@ def _breakdowns(
     }
 
 
-def _gap_results(
-    results: CountedResults, structure: CampaignStructure, teams: dict[int, Team]
-) -> tuple[scoring.PreparedAnswers, Release]:
-    """The answers and release the perception gap rests on: only the items both sides
-    answer (employees never see management-only items), released again on those."""
+def _gap_scores(
+    results: CountedResults, structure: CampaignStructure, group: Group
+) -> scoring.GroupScores | None:
+    """A side of the perception gap, on the items both sides answer (employees never get
+    management-only items). Only what the campaign's release shows, and a dimension only
+    where the shared items count exactly the same people as all items do: then these
+    sums add nothing that the release has not already checked."""
+    scores = results.release.scores(results.prepared, group)
     columns = [
         column for column, item in enumerate(structure.items) if item.audience == Item.MANAGEMENT
     ]
-    if not columns:
-        return results.prepared, results.release
-    prepared = comparisons.without_items(results.prepared, columns)
-    team_names = [team.name for team in teams.values()]
-    release = Release.of(
-        prepared, results.release.cells, team_names, results.release.k, final=results.final
-    )
-    return prepared, release
+    if scores is None or not columns:
+        return scores
+    shared = comparisons.without_items(results.prepared, columns)
+    rows = results.release.mask(group)
+    counted = ~np.isnan(results.prepared.respondent_means[rows])
+    same_people = (counted == ~np.isnan(shared.respondent_means[rows])).all(axis=0)
+    shared_scores = results.release.scores(shared, group)
+    if shared_scores is None:  # not reached: the same release shows the same group
+        return None
+    differ = {
+        spec.code
+        for spec, same in zip(structure.structure.dimensions, same_people, strict=True)
+        if not same
+    }
+    if not differ:
+        return shared_scores
+    return scoring.withhold_dimensions(shared_scores, differ, structure.structure)
 
 
 def _gaps(
-    results: CountedResults,
-    structure: CampaignStructure,
-    teams: dict[int, Team],
-    scope: _Scope,
-    k: int,
+    results: CountedResults, structure: CampaignStructure, scope: _Scope, k: int
 ) -> tuple[GapProfile, ...]:
     """Management (board + manager) against employees within the scope, per dimension,
     where the release shows both sides' scores."""
     if scope.role is not None:
         return ()
-    prepared, release = _gap_results(results, structure, teams)
     team = None if scope.team is None else scope.team.name
-    management = release.scores(prepared, Group(team=team, role=MANAGEMENT))
-    employees = release.scores(prepared, Group(team=team, role="employee"))
+    management = _gap_scores(results, structure, Group(team=team, role=MANAGEMENT))
+    employees = _gap_scores(results, structure, Group(team=team, role="employee"))
     if management is None or employees is None:
         return ()
     return tuple(
@@ -453,7 +459,7 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         overall_stage=scores.overall.stage,
         frameworks=_frameworks(structure, scores, previous_scores, language),
         groups=_breakdowns(results, scope, teams),
-        gaps=() if below_threshold else _gaps(results, structure, teams, scope, k),
+        gaps=() if below_threshold else _gaps(results, structure, scope, k),
         priorities=comparisons.priorities(scores.dimensions),
         strengths=comparisons.strengths(scores.dimensions),
         stages=stages,

@@ -229,14 +229,16 @@ def respondent_dimension_means(
     structure: QuestionnaireStructure,
     keyed: FloatMatrix,
     membership: FloatMatrix | None = None,
+    shown: BoolMatrix | None = None,
 ) -> FloatMatrix:
     """respondents x dimensions: mean of the keyed values of a respondent in a dimension,
-    NaN unless they answered at least ceil(J/2) of its J items (don't know = missing)."""
+    NaN unless they answered at least ceil(J/2) of the J items of it they were shown
+    (`shown`, respondents x items; default: every item; don't know = missing)."""
     m = structure.membership() if membership is None else membership
     answered = ~np.isnan(keyed)
     sums = np.where(answered, keyed, 0.0) @ m
     counts = answered.astype(np.float64) @ m
-    n_items = m.sum(axis=0)
+    n_items = m.sum(axis=0) if shown is None else shown.astype(np.float64) @ m
     needed = np.ceil(n_items / 2.0)
     ok = (counts >= needed) & (counts > 0)
     out = np.full(sums.shape, np.nan)
@@ -248,8 +250,11 @@ def prepare(
     structure: QuestionnaireStructure,
     answers: npt.ArrayLike,
     dont_know: npt.ArrayLike | None = None,
+    shown: BoolMatrix | None = None,
 ) -> PreparedAnswers:
-    """Validate the raw answers (1-5 or NaN), key them and compute respondent means."""
+    """Validate the raw answers (1-5 or NaN), key them and compute respondent means;
+    `shown` (respondents x items) leaves items a respondent never got out of their
+    "half of the dimension answered"."""
     raw = np.asarray(answers, dtype=np.float64)
     if raw.ndim != 2 or raw.shape[1] != structure.n_items:
         raise ValueError(
@@ -265,7 +270,7 @@ def prepare(
             raise ValueError("answer values must lie between 1 and 5")
     keyed = keyed_values(raw, structure.reverse, dk)
     membership = structure.membership()
-    means = respondent_dimension_means(structure, keyed, membership)
+    means = respondent_dimension_means(structure, keyed, membership, shown)
     return PreparedAnswers(
         structure=structure,
         keyed=keyed,

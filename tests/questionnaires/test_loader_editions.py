@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from questionnaires import models as bank
-from questionnaires.loader import BANKS_DIR, load_question_banks
+from questionnaires.loader import BANKS_DIR, BankError, load_question_banks
 from questionnaires.models import Framework, FrameworkStage, Item, Questionnaire
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,18 @@ def test_framework_stage_texts_are_loaded(banks_copy):
         "What cut looks like.",
         "Volgende stap na cut.",
     )
+
+
+def test_a_management_item_in_the_quick_scan_is_refused(banks_copy):
+    data = yaml.safe_load((banks_copy / "keys.yaml").read_text(encoding="utf-8"))
+    item = next(i for d in data["dimensions"] for i in d["items"] if i.get("quick"))
+    item["audience"] = "management"
+    (banks_copy / "keys.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    before = Item.objects.filter(audience=Item.MANAGEMENT).count()
+
+    with pytest.raises(BankError, match=f"{item['code']}: an item for management only"):
+        load_question_banks(banks_copy)
+
+    assert Item.objects.filter(audience=Item.MANAGEMENT).count() == before

@@ -11,7 +11,7 @@ from questionnaires.models import Item
 from questionnaires.versions import bump_content_revision
 from reports.profile_builder import build_profile
 from tests.builders import add_response, make_questionnaire
-from tests.factories import ClosedCampaignFactory
+from tests.factories import ClosedCampaignFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,62 @@ def test_the_gap_rests_on_the_items_both_sides_saw(version):
     assert (gap.management, gap.employees, gap.gap) == pytest.approx((75.0, 25.0, 50.0))
     two = next(g for g in profile.gaps if g.dimension == "alpha.two")
     assert (two.management, two.employees) == pytest.approx((75.0, 25.0))
+
+
+@pytest.fixture
+def mostly_management_version():
+    """alpha.one: item 1 for everyone, items 2 and 3 for management only."""
+    version = make_questionnaire()
+    Item.objects.filter(code__in=["alpha.one.2", "alpha.one.3"]).update(audience=Item.MANAGEMENT)
+    return version
+
+
+def test_employees_need_half_of_the_items_they_were_shown(mostly_management_version):
+    campaign = ClosedCampaignFactory(
+        questionnaire_version=mostly_management_version, anonymity_threshold=3
+    )
+    for _ in range(3):
+        add_response(
+            campaign, {"alpha.one.1": 4, "alpha.one.2": 4, "alpha.one.3": 2}, role="manager"
+        )
+        # Shown one statement of alpha.one, answered it: 1 of 1, so the employee counts.
+        add_response(campaign, {"alpha.one.1": 2}, role=Response.EMPLOYEE)
+
+    one = next(d for d in build_profile(campaign).dimensions() if d.code == "alpha.one")
+
+    assert one.n == 6
+    # managers keyed 4, 4, 6 - 2 = 4 -> 4; employees 2; (3 x 4 + 3 x 2) / 6 = 3 -> S = 50
+    assert one.score == pytest.approx(50.0)
+
+
+def gap_campaign(version, *, one_manager_answers_everything: bool):
+    campaign = ClosedCampaignFactory(questionnaire_version=version, anonymity_threshold=5)
+    alpha, beta = TeamFactory(campaign=campaign, name="A"), TeamFactory(campaign=campaign, name="B")
+    everything = {"alpha.one.1": 4, "alpha.one.2": 4, "alpha.one.3": 2, "alpha.two.1": 4}
+    employee = {"alpha.one.1": 2, "alpha.two.1": 2}
+    for _ in range(4):
+        add_response(campaign, everything, team=alpha, role=Response.MANAGER)
+    last = everything if one_manager_answers_everything else {"alpha.one.1": 5, "alpha.two.1": 4}
+    add_response(campaign, last, team=alpha, role=Response.MANAGER)
+    for _ in range(5):
+        add_response(campaign, employee, team=alpha, role=Response.EMPLOYEE)
+        add_response(campaign, everything, team=beta, role=Response.MANAGER)
+    for _ in range(6):
+        add_response(campaign, employee, team=beta, role=Response.EMPLOYEE)
+    return campaign
+
+
+def test_the_gap_never_counts_other_people_than_the_release_checked(mostly_management_version):
+    """A manager who answered only the shared statement counts on the shared statement
+    (1 of 1) but not on all three (1 of 3). The gap would then publish team A's
+    management over other people than the release checked; with team A's own score,
+    that would give away fewer than k managers. The gap leaves that dimension out."""
+    campaign = gap_campaign(mostly_management_version, one_manager_answers_everything=False)
+    for team in (None, "A"):
+        gaps = {g.dimension for g in build_profile(campaign, team=team).gaps}
+        assert "alpha.one" not in gaps, team
+        assert "alpha.two" in gaps, team  # no management statements: shown as ever
+
+    # When the same people count either way, the dimension is in the gap.
+    campaign = gap_campaign(mostly_management_version, one_manager_answers_everything=True)
+    assert "alpha.one" in {g.dimension for g in build_profile(campaign, team="A").gaps}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -410,7 +408,9 @@ def test_priorities_and_strengths_break_ties_on_agreement() -> None:
 # --------------------------------------------------------------------------- performance
 
 
-def test_ten_thousand_respondents_with_breakdowns_is_fast() -> None:
+def test_ten_thousand_respondents_with_breakdowns() -> None:
+    """Scoring holds at scale; its speed is measured by bench/profile_scale.py (10,000
+    respondents on the full scan, budget in docs/design.md), not by a timed test."""
     rng = np.random.default_rng(7)
     n_resp, n_items = 10_000, 130
     frameworks = tuple(
@@ -439,15 +439,13 @@ def test_ten_thousand_respondents_with_breakdowns_is_fast() -> None:
         rng.choice(3, n_resp, p=[0.05, 0.2, 0.75])
     ]
 
-    start = time.perf_counter()
     prepared = prepare(structure, answers, dk)
     overall = score_group(prepared)
     cells = list(zip(teams, roles, strict=True))
     release = Release.of(prepared, cells, sorted(set(teams)), 5)
-    for group in sorted(release.groups, key=lambda g: (g.team or "", g.role or "")):
-        release.scores(prepared, group)
-    perception_gaps(prepared, roles, 5)
-    priorities(overall.dimensions)
-    elapsed = time.perf_counter() - start
+    shown = [release.scores(prepared, group) for group in release.groups]
     assert overall.respondents == n_resp
-    assert elapsed < 1.5, f"scoring took {elapsed:.2f}s"
+    assert len(release.groups) > 25 and all(scores is not None for scores in shown)
+    assert Group(team=None, role=None) in release.groups  # the whole campaign
+    assert perception_gaps(prepared, roles, 5)
+    assert len(priorities(overall.dimensions)) == 3
