@@ -156,9 +156,10 @@ class TeamSpec:
 def parse_teams(text: str) -> list[TeamSpec]:
     """Parse "one team per line, optional size after a comma".
 
-    ``Sales, 12`` is the team "Sales" with 12 people; a line without a trailing number is
-    only a name (so a name may itself contain a comma). Empty lines are ignored. Raises a
-    ValidationError that names every wrong line.
+    ``Sales, 12`` is the team "Sales" with 12 people; ``Sales`` has no size. A comma or
+    semicolon must be followed by the size, so that a typo such as ``Sales, twaalf`` is
+    an error and not a second team called "Sales, twaalf". Empty lines are ignored.
+    Raises a ValidationError that names every wrong line.
     """
     specs: list[TeamSpec] = []
     errors: list[str] = []
@@ -169,6 +170,15 @@ def parse_teams(text: str) -> list[TeamSpec]:
             continue
         match = _SIZE_SUFFIX.match(line)
         name, size = (match["name"].strip(), int(match["size"])) if match else (line, None)
+        if any(separator in name for separator in ",;"):
+            errors.append(
+                _(
+                    "Line %(n)d: after the comma comes the team size as a number, for "
+                    "example “Sales, 12”; a team name cannot contain a comma."
+                )
+                % {"n": number}
+            )
+            continue
         if not name:
             errors.append(_("Line %(n)d: the team name is missing.") % {"n": number})
             continue

@@ -7,33 +7,38 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from questionnaires.models import Item
-
 from . import responding
 from .page_plan import PagePlan, PlanItem
 
 
-def _option_sets() -> dict[str, list[tuple[str, str, str]]]:
-    """(value, visible label, extra label for screen readers) per scale."""
-    dont_know = (responding.DONT_KNOW, _("Don’t know / not applicable"), "")
-    return {
-        Item.AGREEMENT: [
-            ("1", _("Strongly disagree"), ""),
-            ("2", _("Disagree"), ""),
-            ("3", _("Neutral"), ""),
-            ("4", _("Agree"), ""),
-            ("5", _("Strongly agree"), ""),
-            dont_know,
-        ],
-        Item.BIPOLAR: [
-            ("1", "1", _("fully the first statement")),
-            ("2", "2", _("closer to the first statement")),
-            ("3", "3", _("in between")),
-            ("4", "4", _("closer to the second statement")),
-            ("5", "5", _("fully the second statement")),
-            dont_know,
-        ],
-    }
+def _dont_know() -> tuple[str, str, str]:
+    return (responding.DONT_KNOW, _("Don’t know / not applicable"), "")
+
+
+def _agreement_options() -> list[tuple[str, str, str]]:
+    """(value, visible label, extra label for screen readers)."""
+    return [
+        ("1", _("Strongly disagree"), ""),
+        ("2", _("Disagree"), ""),
+        ("3", _("Neutral"), ""),
+        ("4", _("Agree"), ""),
+        ("5", _("Strongly agree"), ""),
+        _dont_know(),
+    ]
+
+
+def _bipolar_options(pole_from: str, pole_to: str) -> list[tuple[str, str, str]]:
+    """The numbers 1-5, each announced with the statement it leans to, so that a screen
+    reader user hears the choice itself and not only "1"."""
+    fully, closer = _("fully: %(pole)s"), _("closer to: %(pole)s")
+    return [
+        ("1", "1", fully % {"pole": pole_from}),
+        ("2", "2", closer % {"pole": pole_from}),
+        ("3", "3", _("in between")),
+        ("4", "4", closer % {"pole": pole_to}),
+        ("5", "5", fully % {"pole": pole_to}),
+        _dont_know(),
+    ]
 
 
 # The statements are the bulk of a page. Each one's markup (respondent/_item.html) is
@@ -53,16 +58,18 @@ def _render_item(item: PlanItem, language: str, error: str = "") -> str:
     described = [f"pf-{pk} pt-{pk}"] if item.bipolar else []
     if error:
         described.append(f"e-{pk}")
+    pole_from = item.pole_from(language) if item.bipolar else ""
+    pole_to = item.pole_to(language) if item.bipolar else ""
     context = {
         "pk": pk,
         "number": str(item.number),
         "text": item.text(language),
         "bipolar": item.bipolar,
-        "pole_from": item.pole_from(language) if item.bipolar else "",
-        "pole_to": item.pole_to(language) if item.bipolar else "",
+        "pole_from": pole_from,
+        "pole_to": pole_to,
         "error": error,
         "describedby": " ".join(described),
-        "options": _option_sets()[Item.BIPOLAR if item.bipolar else Item.AGREEMENT],
+        "options": (_bipolar_options(pole_from, pole_to) if item.bipolar else _agreement_options()),
     }
     return render_to_string("respondent/_item.html", context)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessment import campaigns as rules
 from assessment.models import Campaign, Organisation, Team
@@ -193,6 +195,17 @@ def test_duplicate_slug_is_refused(en_client, organisation, banks):
     assert response.status_code == 200
     assert "Another campaign already uses" in text(response)
     assert not Campaign.objects.filter(organisation=organisation).exists()
+
+
+def test_a_size_typo_in_the_team_list_is_refused_and_nothing_stored(en_client, organisation, banks):
+    url = reverse("assessment:campaign_create", args=[organisation.pk])
+    teams = "Sales\nSales, twaalf\n"
+    response = en_client.post(url, campaign_data(teams=teams))
+    assert response.status_code == 200
+    assert "Line 2: after the comma comes the team size as a number" in text(response)
+    assert escape(teams.strip()) in text(response)  # what was typed stays in the form
+    assert not Campaign.objects.filter(organisation=organisation).exists()
+    assert not Team.objects.exists()
 
 
 @pytest.mark.parametrize("threshold", ["2", "0", "-1"])
@@ -434,11 +447,22 @@ def test_qr_page_of_team_of_another_campaign_is_404(en_client, organisation, ban
 
 
 def test_parse_teams_rules():
-    specs = rules.parse_teams("  Sales , 12\n\nR&D, Europe\nSupport;3\n")
+    specs = rules.parse_teams("  Sales , 12\n\nR&D Europe\nSupport;3\n")
     assert specs == [
         rules.TeamSpec("Sales", 12),
-        rules.TeamSpec("R&D, Europe", None),
+        rules.TeamSpec("R&D Europe", None),
         rules.TeamSpec("Support", 3),
+    ]
+
+
+@pytest.mark.parametrize("line", ["Sales, twaalf", "R&D, Europe", "Sales, 12, 3", "Sales;"])
+def test_a_comma_must_be_followed_by_the_team_size(line):
+    """A typo after the comma is an error, never a second team named "Sales, twaalf"."""
+    with pytest.raises(ValidationError) as refused:
+        rules.parse_teams(f"Sales\n{line}")
+    assert refused.value.messages == [
+        "Line 2: after the comma comes the team size as a number, for example “Sales, 12”; "
+        "a team name cannot contain a comma."
     ]
     assert rules.parse_team_list("A, B ,C") == [
         rules.TeamSpec("A"),

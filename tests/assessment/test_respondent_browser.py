@@ -171,3 +171,90 @@ def test_pages_fit_a_phone_in_dutch_with_errors_shown(
             assert_fits_phone(page)
     finally:
         context.close()
+
+
+def test_start_without_a_role_focuses_the_error_summary_at_the_top(
+    chromium_browser, live_server, campaign
+):
+    """Start without a team or role: the page comes back with what is missing at the top,
+    focused (a screen reader reads it), each item a link to its question."""
+    context = chromium_browser.new_context(viewport=PHONE, locale="nl-NL")
+    context.add_cookies([{"name": "django_language", "value": "nl", "url": live_server.url}])
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("respondent:campaign", args=[campaign.token]))
+        with page.expect_navigation():
+            page.click("form.start-form button[type=submit]")
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+        box = page.locator("#error-summary").bounding_box()
+        assert box is not None and 0 <= box["y"] < PHONE["height"] / 2
+        assert page.title().startswith("Fout: ")
+        assert_fits_phone(page)
+        page.click("#error-summary a[href='#role-choice']")
+        assert page.locator("#role-choice").is_visible()
+        assert "#role-choice" in page.url
+        page.check("input[name=team] >> nth=0")
+        page.check("input[name=role][value=employee]")
+        with page.expect_navigation():
+            page.click("form.start-form button[type=submit]")
+        assert "/p/1/" in page.url
+    finally:
+        context.close()
+
+
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const label of document.querySelectorAll('.opt-label')) {
+    const node = label.firstChild;
+    if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+    let start = 0;
+    for (const word of node.textContent.split(' ')) {
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, start + word.length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (word && lines.size > 1) broken.push(word);
+      start += word.length + 1;
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 768])
+def test_scale_labels_never_break_inside_a_word(
+    chromium_browser, live_server, campaign, plan, width
+):
+    context = chromium_browser.new_context(viewport={"width": width, "height": 740})
+    context.add_cookies([{"name": "django_language", "value": "nl", "url": live_server.url}])
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("respondent:campaign", args=[campaign.token]))
+        page.check("input[name=team] >> nth=0")
+        page.check("input[name=role][value=employee]")
+        with page.expect_navigation():
+            page.click("form.start-form button[type=submit]")
+        assert page.locator(".opt-label", has_text="Helemaal").count() > 0
+        assert page.evaluate(BROKEN_WORDS) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Every option stays a comfortable tap target.
+        heights = page.eval_on_selector_all(".opt", "els => els.map(e => e.offsetHeight)")
+        assert min(heights) >= 44
+    finally:
+        context.close()
+
+
+def test_the_language_switch_is_a_comfortable_tap_target(chromium_browser, live_server, campaign):
+    context = chromium_browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("respondent:campaign", args=[campaign.token]))
+        sizes = page.eval_on_selector_all(
+            ".language-switcher button", "els => els.map(e => [e.offsetWidth, e.offsetHeight])"
+        )
+        assert len(sizes) == 2 and all(w >= 44 and h >= 44 for w, h in sizes), sizes
+        assert_fits_phone(page)
+        # The name and the switch still share one line on a 360 px phone.
+        assert page.evaluate("document.querySelector('.site-header').offsetHeight") < 70
+    finally:
+        context.close()

@@ -283,6 +283,23 @@ def test_bipolar_items_show_both_poles(respondent, plan):
         assert text.index(escape(item.pole_from_en)) < text.index(escape(item.pole_to_en))
 
 
+def test_bipolar_options_are_announced_with_the_statement_they_lean_to(respondent, plan):
+    respondent.start()
+    shifts = next(page for page in plan.pages if page.topic == "shifts")
+    text = html(respondent.client.get(respondent.page_url(shifts.number)))
+    item = next(Item.objects.get(pk=i.pk) for i in shifts.items if i.bipolar)
+    group = text[text.index(f'id="q-{item.pk}"') :]
+    group = group[: group.index("</fieldset>")]
+    hidden = re.findall(r'<span class="visually-hidden"> \((.*?)\)</span>', group)
+    assert hidden == [
+        f"fully: {escape(item.pole_from_en)}",
+        f"closer to: {escape(item.pole_from_en)}",
+        "in between",
+        f"closer to: {escape(item.pole_to_en)}",
+        f"fully: {escape(item.pole_to_en)}",
+    ]
+
+
 def test_saving_a_page_stores_answers_and_comment(respondent, plan):
     respondent.start()
     first = plan.page(1)
@@ -324,6 +341,22 @@ def test_skipped_items_are_allowed_and_listed_on_review(respondent, plan):
     assert f"You answered {plan.item_count - 1} of {plan.item_count} statements." in text
     assert f'href="{respondent.page_url(1)}#q-{skipped.pk}"' in text
     assert escape(skipped.text_en) in text
+
+
+def test_review_puts_submit_first_and_folds_the_open_statements(respondent, plan):
+    """With much left open the review stays short: Submit comes before the list, the
+    list has one line per page, and its statements are folded away."""
+    respondent.start()
+    text = html(respondent.client.get(respondent.url("review")))
+    submit = text.index('class="submit-form"')
+    open_list = text.index('id="missing-title"')
+    assert submit < open_list
+    listed = text[open_list:]
+    assert listed.count('class="review-page"') == plan.page_count
+    assert listed.count("<details") == plan.page_count
+    first = plan.page(1).items[0]
+    link = f'href="{respondent.page_url(1)}#q-{first.pk}"'
+    assert listed.index("<details") < listed.index(link) < listed.index("</details>")
 
 
 def test_navigation_previous_next_and_later(respondent, plan):
