@@ -231,6 +231,9 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
                 "Check the opening and closing days."
             ),
         )
+    # Opened from the QR page of a draft: straight back to the code to project.
+    if request.POST.get("then") == "qr":
+        return redirect("assessment:campaign_qr", slug=campaign.slug)
     return redirect("assessment:campaign_detail", slug=campaign.slug)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from assessment import campaigns as rules
@@ -458,7 +458,7 @@ def test_parse_teams_rules():
 @pytest.mark.parametrize("line", ["Sales, twaalf", "R&D, Europe", "Sales, 12, 3", "Sales;"])
 def test_a_comma_must_be_followed_by_the_team_size(line):
     """A typo after the comma is an error, never a second team named "Sales, twaalf"."""
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         rules.parse_teams(f"Sales\n{line}")
     assert refused.value.messages == [
         "Line 2: after the comma comes the team size as a number, for example “Sales, 12”; "

@@ -252,6 +252,26 @@ def test_a_draft_shows_no_qr_code(en_client, draft):
     assert "<svg" not in body and f"/s/{draft.token}/" not in body
 
 
+def test_one_click_opens_the_draft_and_shows_its_qr_code(en_client, draft):
+    qr = reverse("assessment:campaign_qr", args=[draft.slug])
+    opening = reverse("assessment:campaign_open", args=[draft.slug])
+    assert f'action="{opening}"' in en_client.get(qr).content.decode()
+
+    response = en_client.post(opening, {"then": "qr"})
+
+    assert response.status_code == 302 and response["Location"] == qr
+    draft.refresh_from_db()
+    assert draft.status == Campaign.OPEN
+    page = en_client.get(qr).content.decode()
+    assert "<svg" in page and f"/s/{draft.token}/" in page
+
+
+def test_opening_never_redirects_elsewhere(en_client, draft):
+    opening = reverse("assessment:campaign_open", args=[draft.slug])
+    response = en_client.post(opening, {"then": "https://evil.example/"})
+    assert response["Location"] == reverse("assessment:campaign_detail", args=[draft.slug])
+
+
 # ================================================================ results during fieldwork
 
 

@@ -202,3 +202,32 @@ def test_dashboard_on_a_phone(demo):
     assert result["drawn"] >= result["visible"]
     assert result["errors"] == []
     assert result["overflow"] is False  # nothing wider than the phone
+
+
+def test_consultant_pages_have_no_wcag_violations(demo):
+    """axe-core (WCAG 2.1 A and AA) on the organisations list, the campaign page and the
+    dashboard with every chart drawn, in Dutch and in English."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    paths = ["/organisations/", f"/campaigns/{DEMO_SLUG}/", f"/campaigns/{DEMO_SLUG}/dashboard/"]
+
+    def scenario(browser) -> list[str]:
+        found = []
+        for language in ("nl", "en"):
+            context, page, _errors = new_page(browser, 1366)
+            context.add_cookies([{"name": "django_language", "value": language, "url": demo}])
+            log_in(page, demo)
+            for path in paths:
+                page.goto(demo + path)
+                if path.endswith("/dashboard/"):
+                    page.wait_for_function(ALL_CHARTS_READY)
+                result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+                found += [
+                    f"{language} {path}: {v['id']} {[n['target'] for n in v['nodes']][:3]}"
+                    for v in result.response["violations"]
+                ]
+            context.close()
+        return found
+
+    assert in_browser(scenario) == []
