@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -26,10 +27,20 @@ from assessment.anonymity import (
 from reports import scoring
 
 
-def _cell_counts(cells: Sequence[Cell], rows: np.ndarray | None = None) -> Counter[Cell]:
-    return Counter(
-        cells if rows is None else (c for c, keep in zip(cells, rows, strict=True) if keep)
-    )
+def _index_cells(cells: Sequence[Cell]) -> tuple[tuple[Cell, ...], np.ndarray]:
+    """The distinct cells, and for every row the position of its cell among them: with
+    a few dozen cells and thousands of rows, counting and masking work per cell."""
+    distinct = tuple(dict.fromkeys(cells))
+    position = {cell: n for n, cell in enumerate(distinct)}
+    index = np.fromiter((position[cell] for cell in cells), dtype=np.intp, count=len(cells))
+    return distinct, index
+
+
+def _cell_counts(
+    distinct: tuple[Cell, ...], index: np.ndarray, rows: np.ndarray | None = None
+) -> Counter[Cell]:
+    counts = np.bincount(index if rows is None else index[rows], minlength=len(distinct))
+    return Counter({cell: int(n) for cell, n in zip(distinct, counts, strict=True) if n})
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,7 +66,8 @@ class Release:
     ) -> Release:
         if len(cells) != prepared.n_respondents:
             raise ValueError("one cell per respondent is needed")
-        counts = _cell_counts(cells)
+        distinct, index = _index_cells(cells)
+        counts = _cell_counts(distinct, index)
         # One order of candidates for every dimension, so that each dimension's release
         # depends only on who answered it.
         candidates = candidate_groups(teams, counts)
@@ -66,7 +78,7 @@ class Release:
 
         has_mean = ~np.isnan(prepared.respondent_means)
         by_dimension = tuple(
-            allowed(_cell_counts(cells, has_mean[:, d])) for d in range(has_mean.shape[1])
+            allowed(_cell_counts(distinct, index, has_mean[:, d])) for d in range(has_mean.shape[1])
         )
         return cls(
             cells=tuple(cells),
@@ -77,9 +89,14 @@ class Release:
             final=final,
         )
 
+    @cached_property
+    def _cells_indexed(self) -> tuple[tuple[Cell, ...], np.ndarray]:
+        return _index_cells(self.cells)
+
     def mask(self, group: Group) -> np.ndarray:
-        cells = self.cells
-        return np.fromiter((group.contains(c) for c in cells), dtype=bool, count=len(cells))
+        distinct, index = self._cells_indexed
+        in_group = np.array([group.contains(cell) for cell in distinct], dtype=bool)
+        return in_group[index] if len(index) else np.zeros(0, dtype=bool)
 
     def count(self, group: Group) -> int:
         return int(self.mask(group).sum())
