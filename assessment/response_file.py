@@ -53,14 +53,7 @@ def item_columns(version: QuestionnaireVersion) -> tuple[ItemColumn, ...]:
     the version (the order of `reports.data.load_structure`). One query."""
     rows = (
         VersionItem.objects.filter(version=version)
-        .order_by(
-            "item__dimension__framework__order",
-            "item__dimension__framework__code",
-            "item__dimension__order",
-            "item__dimension__code",
-            "order",
-            "item__code",
-        )
+        .in_column_order()
         .values_list("item_id", "item__code")
     )
     return tuple(ItemColumn(item_id, code) for item_id, code in rows)

@@ -410,10 +410,26 @@ class QuestionnaireVersion(models.Model):
         return new
 
 
+class VersionItemQuerySet(models.QuerySet):
+    def in_column_order(self) -> VersionItemQuerySet:
+        """The order of a version's items as columns of scores and response files:
+        framework, dimension, then the position in the version."""
+        return self.order_by(
+            "item__dimension__framework__order",
+            "item__dimension__framework__code",
+            "item__dimension__order",
+            "item__dimension__code",
+            "order",
+            "item__code",
+        )
+
+
 class VersionItem(models.Model):
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE)
     item = models.ForeignKey(Item, on_delete=models.CASCADE)
     order = models.PositiveIntegerField(default=0)
+
+    objects = VersionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["order"]

@@ -63,14 +63,7 @@ def load_structure(version: QuestionnaireVersion) -> CampaignStructure:
     links = (
         VersionItem.objects.filter(version=version)
         .select_related("item__dimension__framework")
-        .order_by(
-            "item__dimension__framework__order",
-            "item__dimension__framework__code",
-            "item__dimension__order",
-            "item__dimension__code",
-            "order",
-            "item__code",
-        )
+        .in_column_order()
     )
     items = tuple(link.item for link in links)
     frameworks: dict[int, Framework] = {}
