@@ -1,4 +1,5 @@
-"""Business rules for the consultant's fieldwork: organisations, campaigns, teams, progress.
+"""Business rules for the consultant's fieldwork: organisations, campaigns, progress (teams:
+`assessment.teams`).
 
 Views and management commands call these plain functions; nothing here knows about
 requests or templates. Respondent link paths live here too, so the web pages, the
@@ -8,9 +9,7 @@ e-mails and the command line all print the same links.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import overload
 
 from django.contrib.auth import get_user_model
@@ -35,11 +34,10 @@ from .models import (
     counted_filter,
     max_length,
 )
+from .teams import TeamSpec, sync_teams
 from .text import clean_name
 
-TEAM_NAME_MAX_LENGTH = max_length(Team, "name")
 SLUG_MAX_LENGTH = max_length(Campaign, "slug")
-_SIZE_SUFFIX = re.compile(r"^(?P<name>.*?)\s*[,;]\s*(?P<size>\d+)\s*$")
 
 
 # --------------------------------------------------------------------------- links
@@ -140,114 +138,6 @@ def unshare_organisation(organisation: Organisation, acting_user, user_id: int) 
     if organisation.owner_id != acting_user.pk:
         raise ValidationError(_("Only the owner of an organisation can change who has access."))
     organisation.shared_with.remove(user_id)
-
-
-# --------------------------------------------------------------------------- teams
-
-
-@dataclass(frozen=True)
-class TeamSpec:
-    """A team as the consultant typed it: a name and an optional size."""
-
-    name: str
-    size: int | None = None
-
-
-def parse_teams(text: str) -> list[TeamSpec]:
-    """Parse "one team per line, optional size after a comma".
-
-    ``Sales, 12`` is the team "Sales" with 12 people; ``Sales`` has no size. A comma or
-    semicolon must be followed by the size, so that a typo such as ``Sales, twaalf`` is
-    an error and not a second team called "Sales, twaalf". Empty lines are ignored.
-    Raises a ValidationError that names every wrong line.
-    """
-    specs: list[TeamSpec] = []
-    errors: list[str] = []
-    seen: set[str] = set()
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = clean_name(raw)
-        if not line:
-            continue
-        match = _SIZE_SUFFIX.match(line)
-        name, size = (match["name"].strip(), int(match["size"])) if match else (line, None)
-        if any(separator in name for separator in ",;"):
-            errors.append(
-                _(
-                    "Line %(n)d: after the comma comes the team size as a number, for "
-                    "example “Sales, 12”; a team name cannot contain a comma."
-                )
-                % {"n": number}
-            )
-            continue
-        if not name:
-            errors.append(_("Line %(n)d: the team name is missing.") % {"n": number})
-            continue
-        if len(name) > TEAM_NAME_MAX_LENGTH:
-            errors.append(
-                _("Line %(n)d: a team name can have at most %(max)d characters.")
-                % {"n": number, "max": TEAM_NAME_MAX_LENGTH}
-            )
-            continue
-        if size is not None and size < 1:
-            errors.append(_("Line %(n)d: the team size must be at least 1.") % {"n": number})
-            continue
-        if name.casefold() in seen:
-            errors.append(
-                _("Line %(n)d: the team “%(name)s” appears twice.") % {"n": number, "name": name}
-            )
-            continue
-        seen.add(name.casefold())
-        specs.append(TeamSpec(name=name, size=size))
-    if errors:
-        raise ValidationError(errors)
-    return specs
-
-
-def parse_team_list(text: str) -> list[TeamSpec]:
-    """The command line's ``--teams "A,B,C"`` form (no sizes)."""
-    return parse_teams("\n".join(part for part in text.split(",")))
-
-
-def teams_as_text(campaign: Campaign) -> str:
-    """The textarea form of a campaign's teams, the inverse of `parse_teams`."""
-    lines = []
-    for team in campaign.teams.all():
-        lines.append(f"{team.name}, {team.expected_size}" if team.expected_size else team.name)
-    return "\n".join(lines)
-
-
-def sync_teams(campaign: Campaign, specs: Iterable[TeamSpec]) -> None:
-    """Make the campaign's teams match `specs` (matched by name, case-insensitive).
-
-    New names are created, sizes and order updated; a team that is no longer listed is
-    removed, unless responses were filed under it (then a ValidationError names it).
-    A renamed team is a new team with a new link.
-    """
-    specs = list(specs)
-    existing = {team.name.casefold(): team for team in campaign.teams.all()}
-    wanted = {spec.name.casefold() for spec in specs}
-    removed = [team for key, team in existing.items() if key not in wanted]
-    in_use = [team.name for team in removed if team.responses.exists()]
-    if in_use:
-        raise ValidationError(
-            _(
-                "These teams already have responses and cannot be removed: %(teams)s. "
-                "Keep them in the list."
-            )
-            % {"teams": ", ".join(in_use)}
-        )
-    with transaction.atomic():
-        if removed:
-            Team.objects.filter(pk__in=[team.pk for team in removed]).delete()
-        for order, spec in enumerate(specs):
-            team = existing.get(spec.name.casefold())
-            if team is None:
-                Team.objects.create(
-                    campaign=campaign, name=spec.name, expected_size=spec.size, order=order
-                )
-            elif (team.name, team.expected_size, team.order) != (spec.name, spec.size, order):
-                team.name, team.expected_size, team.order = spec.name, spec.size, order
-                team.save(update_fields=["name", "expected_size", "order"])
 
 
 # --------------------------------------------------------------------------- campaigns

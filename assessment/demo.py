@@ -27,6 +27,7 @@ from django.utils import timezone
 from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
 
 from . import campaigns as rules
+from . import teams as team_rules
 from .models import Answer, Campaign, Comment, Organisation, Response, Team
 from .tokens import digest, new_token
 
@@ -359,7 +360,7 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
     # Offsets for the dimensions of both editions; the rounds answer their own items.
     generator = replace(Generator.for_items(items + first_items, rng), items=items)
     organisation = Organisation.objects.create(name=DEMO_ORGANISATION, owner=consultant)
-    team_specs = [rules.TeamSpec(plan.name, plan.size) for plan in TEAMS]
+    team_specs = [team_rules.TeamSpec(plan.name, plan.size) for plan in TEAMS]
 
     today = timezone.localdate(now)
 

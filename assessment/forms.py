@@ -18,6 +18,7 @@ from assessment.text import clean_name
 from questionnaires.models import Questionnaire
 
 from . import campaigns as rules
+from . import teams as team_rules
 from .invitations import parse_addresses
 from .models import (
     DEFAULT_ANONYMITY_THRESHOLD,
@@ -187,7 +188,7 @@ class CampaignForm(forms.ModelForm):
             self.initial.setdefault("questionnaire", campaign.questionnaire_version.questionnaire)
             self.initial.setdefault("opens_on", rules.opening_day(campaign.opens_at))
             self.initial.setdefault("closes_on", rules.closing_day(campaign.closes_at))
-            self.initial.setdefault("teams", rules.teams_as_text(campaign))
+            self.initial.setdefault("teams", team_rules.teams_as_text(campaign))
             if not rules.can_change_questionnaire(campaign):
                 questionnaire.help_text = _(
                     "Fixed: this campaign already has responses, so the questionnaire "
@@ -288,8 +289,8 @@ class CampaignForm(forms.ModelForm):
             )
         return questionnaire
 
-    def clean_teams(self) -> list[rules.TeamSpec]:
-        specs = rules.parse_teams(self.cleaned_data.get("teams") or "")
+    def clean_teams(self) -> list[team_rules.TeamSpec]:
+        specs = team_rules.parse_teams(self.cleaned_data.get("teams") or "")
         if self.instance.pk is not None:
             wanted = {spec.name.casefold() for spec in specs}
             in_use = [

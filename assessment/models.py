@@ -194,6 +194,14 @@ class Team(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    workshop_tablet = models.BooleanField(
+        _("workshop tablet"),
+        default=False,
+        help_text=_(
+            "The team link is used on one shared device: after each submission the next "
+            "person starts a new, unlinked response."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -329,10 +337,11 @@ class Answer(models.Model):
 
 
 class Comment(models.Model):
-    """Free text a respondent left on one questionnaire page, or on the whole response.
+    """Free text a respondent left on one framework, or on the whole response.
 
-    `topic` is the code of what the page covered: a framework (`keys`) or a dimension
-    (`keys.journey`); empty for a comment on the whole response (as in an imported file).
+    `topic` is the code of the framework the comment was asked at the end of (`keys`);
+    a dimension's full code (`keys.journey`) in responses of the time when each page asked
+    for one; empty for a comment on the whole response (as in an imported file).
     """
 
     MAX_LENGTH = 2000

@@ -1,18 +1,22 @@
-"""The questionnaire in pages: one page per framework when the framework has at most
-``FRAMEWORK_PAGE_LIMIT`` items in the version (the quick scan), otherwise one page per
-dimension (the full scan). Plans are built once per version content revision and kept in
-memory."""
+"""The questionnaire in pages: each page holds whole dimensions of one framework, about
+``PAGE_SIZE_LOW``-``PAGE_SIZE_HIGH`` statements (see `group_dimensions`), and the last page of
+a framework carries its one optional comment box. Plans are built once per version content
+revision and kept in memory."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from questionnaires.models import Item, QuestionnaireVersion
 
 from .roles import MANAGEMENT_ROLES
 
-FRAMEWORK_PAGE_LIMIT = 20  # the quick scan: 2 statements per dimension, up to 10 dimensions
+# A page of 6-8 statements is about one to two phone screens: long enough to keep a
+# dimension's statements together, short enough that nobody loses track.
+PAGE_SIZE_LOW = 6
+PAGE_SIZE_HIGH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,25 +44,40 @@ class PlanItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    number: int  # 1-based
-    topic: str  # framework code (`keys`) or dimension full code (`keys.journey`)
+class Section:
+    """One dimension's statements on a page, under the dimension's name."""
+
     title_nl: str
     title_en: str
-    framework_nl: str
-    framework_en: str
     items: tuple[PlanItem, ...]
-    item_ids: frozenset[int]
 
     def title(self, language: str) -> str:
         return _pick(self.title_nl, self.title_en, language)
 
-    def framework(self, language: str) -> str:
-        return _pick(self.framework_nl, self.framework_en, language)
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int  # 1-based
+    framework_code: str
+    title_nl: str  # the framework's name
+    title_en: str
+    sections: tuple[Section, ...]
+    items: tuple[PlanItem, ...]
+    item_ids: frozenset[int]
+    # The framework's code on its last page, which asks for the framework's one comment;
+    # empty on the other pages.
+    comment_topic: str = ""
+
+    def title(self, language: str) -> str:
+        return _pick(self.title_nl, self.title_en, language)
 
     @property
-    def is_framework_page(self) -> bool:
-        return "." not in self.topic
+    def first_number(self) -> int:
+        return self.items[0].number
+
+    @property
+    def last_number(self) -> int:
+        return self.items[-1].number
 
 
 @dataclass(frozen=True)
@@ -90,11 +109,60 @@ def _pick(nl: str, en: str, language: str) -> str:
     return nl or en
 
 
-def build_page_plan(version: QuestionnaireVersion) -> PagePlan:
-    """Split a version's items into pages (one query)."""
-    frameworks: dict[int, list] = {}
+def group_dimensions(sizes: Sequence[int]) -> list[int]:
+    """Where to break a framework's dimensions (their item counts, in order) into pages:
+    the returned list holds how many dimensions each page takes.
+
+    Pages hold whole dimensions and as few pages as keep them near 6-8 statements: every
+    page costs 1, plus the square of how far its size falls outside that range. The
+    cheapest split is found exactly (a shortest path over the break points).
+    """
+
+    def cost(size: int) -> int:
+        outside = max(PAGE_SIZE_LOW - size, size - PAGE_SIZE_HIGH, 0)
+        return 1 + outside * outside
+
+    count = len(sizes)
+    best: list[tuple[int, int]] = [(0, 0)] + [(0, 0)] * count  # (cost, start of last page)
+    for end in range(1, count + 1):
+        best[end] = min(
+            (best[start][0] + cost(sum(sizes[start:end])), start) for start in range(end)
+        )
+    taken: list[int] = []
+    end = count
+    while end > 0:
+        start = best[end][1]
+        taken.append(end - start)
+        end = start
+    return taken[::-1]
+
+
+def _sections_of(dimension, items: list, plan_item) -> list[Section]:
+    """A dimension's statements as sections of at most PAGE_SIZE_HIGH (a bank may hold
+    dimensions larger than a page)."""
+    parts = -(-len(items) // PAGE_SIZE_HIGH)
+    size = -(-len(items) // parts)
+    return [
+        Section(
+            title_nl=dimension.name_nl,
+            title_en=dimension.name_en,
+            items=tuple(plan_item(item) for item in items[start : start + size]),
+        )
+        for start in range(0, len(items), size)
+    ]
+
+
+def build_page_plan(
+    version: QuestionnaireVersion, *, with_management_items: bool = True
+) -> PagePlan:
+    """Split a version's items into pages (one query); without the items only management
+    can answer when `with_management_items` is False (an employee's questionnaire)."""
+    frameworks: dict[int, dict[int, list]] = {}
     for item in version.ordered_items():
-        frameworks.setdefault(item.dimension.framework_id, []).append(item)
+        if item.audience == Item.MANAGEMENT and not with_management_items:
+            continue
+        dimensions = frameworks.setdefault(item.dimension.framework_id, {})
+        dimensions.setdefault(item.dimension_id, []).append(item)
     pages: list[Page] = []
     number = 0
 
@@ -115,32 +183,32 @@ def build_page_plan(version: QuestionnaireVersion) -> PagePlan:
             for_management_only=item.audience == Item.MANAGEMENT,
         )
 
-    for items in frameworks.values():
-        framework = items[0].dimension.framework
-        if len(items) <= FRAMEWORK_PAGE_LIMIT:
-            groups = [(framework.code, framework.name_nl, framework.name_en, items)]
-        else:
-            by_dimension: dict[int, list] = {}
-            for item in items:
-                by_dimension.setdefault(item.dimension_id, []).append(item)
-            groups = []
-            for group in by_dimension.values():
-                dimension = group[0].dimension
-                groups.append((dimension.full_code, dimension.name_nl, dimension.name_en, group))
-        for topic, title_nl, title_en, group in groups:
-            plan_items = tuple(plan_item(item) for item in group)
-            pages.append(
+    for dimensions in frameworks.values():
+        sections = [
+            section
+            for items in dimensions.values()
+            for section in _sections_of(items[0].dimension, items, plan_item)
+        ]
+        framework = next(iter(dimensions.values()))[0].dimension.framework
+        framework_pages: list[Page] = []
+        start = 0
+        for taken in group_dimensions([len(section.items) for section in sections]):
+            page_sections = tuple(sections[start : start + taken])
+            start += taken
+            page_items = tuple(item for section in page_sections for item in section.items)
+            framework_pages.append(
                 Page(
-                    number=len(pages) + 1,
-                    topic=topic,
-                    title_nl=title_nl,
-                    title_en=title_en,
-                    framework_nl=framework.name_nl,
-                    framework_en=framework.name_en,
-                    items=plan_items,
-                    item_ids=frozenset(i.pk for i in plan_items),
+                    number=len(pages) + len(framework_pages) + 1,
+                    framework_code=framework.code,
+                    title_nl=framework.name_nl,
+                    title_en=framework.name_en,
+                    sections=page_sections,
+                    items=page_items,
+                    item_ids=frozenset(i.pk for i in page_items),
                 )
             )
+        framework_pages[-1] = replace(framework_pages[-1], comment_topic=framework.code)
+        pages.extend(framework_pages)
     return PagePlan(
         version_id=version.pk,
         pages=tuple(pages),
@@ -154,7 +222,7 @@ def build_page_plan(version: QuestionnaireVersion) -> PagePlan:
 # framework or item selection raises, so an admin edit reaches new respondents on every
 # process at the next request; the revision is read with the campaign's own query. The
 # creation time guards against a reused primary key (tests flush the database).
-_PLAN_CACHE: dict[int, PagePlan] = {}
+_PLAN_CACHE: dict[tuple[int, bool], PagePlan] = {}
 _PLAN_CACHE_LOCK = threading.Lock()
 _PLAN_CACHE_SIZE = 64
 
@@ -166,45 +234,16 @@ def plan_key(version: QuestionnaireVersion) -> tuple:
 def get_page_plan(version: QuestionnaireVersion, role: str | None = None) -> PagePlan:
     """The version's pages as a respondent of `role` sees them: employees do not get the
     items only management can answer. None (no role chosen yet): every item."""
-    plan = _PLAN_CACHE.get(version.pk)
+    with_management_items = role is None or role in MANAGEMENT_ROLES
+    cache_key = (version.pk, with_management_items)
+    plan = _PLAN_CACHE.get(cache_key)
     if plan is None or plan.key != plan_key(version):
-        plan = build_page_plan(version)
+        plan = build_page_plan(version, with_management_items=with_management_items)
         with _PLAN_CACHE_LOCK:
             if len(_PLAN_CACHE) >= _PLAN_CACHE_SIZE:
                 _PLAN_CACHE.clear()
-            _PLAN_CACHE[version.pk] = plan
-    if role is None or role in MANAGEMENT_ROLES:
-        return plan
-    return _without_management_items(plan)
-
-
-def _without_management_items(plan: PagePlan) -> PagePlan:
-    """The plan without management-only items, numbered again; empty pages left out.
-    The plan itself when it has none (as the shipped banks)."""
-    if not any(item.for_management_only for page in plan.pages for item in page.items):
-        return plan
-    pages: list[Page] = []
-    number = 0
-    for page in plan.pages:
-        kept = []
-        for item in page.items:
-            if not item.for_management_only:
-                number += 1
-                kept.append(replace(item, number=number))
-        if kept:
-            pages.append(
-                replace(
-                    page,
-                    number=len(pages) + 1,
-                    items=tuple(kept),
-                    item_ids=frozenset(i.pk for i in kept),
-                )
-            )
-    return replace(
-        plan,
-        pages=tuple(pages),
-        item_ids=frozenset(pk for page in pages for pk in page.item_ids),
-    )
+            _PLAN_CACHE[cache_key] = plan
+    return plan
 
 
 def clear_page_plan_cache() -> None:

@@ -125,6 +125,8 @@ def _entry(
         read_cookie(request, campaign), invitation_token
     )
     response = responding.find_response(campaign, credentials)
+    if responding.starts_afresh(fixed_team, response):
+        credentials, response = Credentials(), None  # the next person on a shared tablet
 
     if response is not None:
         if response.is_submitted:
@@ -234,9 +236,17 @@ def _render_page(
     plan = visit.plan
     language = visit.language
     item_errors = entry.item_errors if entry else {}
-    items = [
-        item_markup(plan, item, language, values.get(item.pk, ""), item_errors.get(item.pk, ""))
-        for item in page.items
+    sections = [
+        {
+            "title": section.title(language),
+            "items": [
+                item_markup(
+                    plan, item, language, values.get(item.pk, ""), item_errors.get(item.pk, "")
+                )
+                for item in section.items
+            ],
+        }
+        for section in page.sections
     ]
     error_items = [
         {"pk": item.pk, "number": item.number, "error": item_errors[item.pk]}
@@ -247,10 +257,10 @@ def _render_page(
         "campaign": visit.campaign,
         "page": page,
         "page_title": page.title(language),
-        "framework_title": "" if page.is_framework_page else page.framework(language),
         "page_number": page.number,
         "page_count": plan.page_count,
-        "items": items,
+        "item_count": plan.item_count,
+        "sections": sections,
         "has_bipolar": any(item.bipolar for item in page.items),
         "has_agreement": any(not item.bipolar for item in page.items),
         "comment": comment,
@@ -319,15 +329,13 @@ def _render_review(
     answered = responding.answered_item_ids(response)
     missing = [
         {
-            "number": page.number,
-            "title": page.title(visit.language),
-            "url": reverse("respondent:page", args=[visit.campaign.token, page.number]),
-            "items": [
-                {"pk": item.pk, "number": item.number, "text": item.text(visit.language)}
-                for item in items
-            ],
+            "title": gap.framework.title(visit.language),
+            "count": gap.count,
+            "first_number": gap.first.number,
+            "url": reverse("respondent:page", args=[visit.campaign.token, gap.framework.number])
+            + f"#q-{gap.first.pk}",
         }
-        for page, items in responding.unanswered_by_page(plan, answered)
+        for gap in responding.open_statements_by_framework(plan, answered)
     ]
     answered_count = len(answered & plan.item_ids)
     needed = responding.answers_needed(plan.item_count, visit.campaign.minimum_answered)
@@ -390,10 +398,16 @@ def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
         return _no_response(request, visit)
     if not visit.response.is_submitted:
         return HttpResponseRedirect(_continue_url(visit.campaign, visit.plan, visit.response))
+    team = visit.response.team
     context = {
         "campaign": visit.campaign,
         "threshold": visit.campaign.anonymity_threshold,
         "is_test": visit.response.is_test,
+        "next_person_url": (
+            reverse("respondent:team", args=[team.token])
+            if team is not None and responding.starts_afresh(team, visit.response)
+            else ""
+        ),
     }
     return render(request, "respondent/thanks.html", context)
 

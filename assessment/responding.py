@@ -26,14 +26,14 @@ all-or-nothing. The cookie is `assessment.respondent_cookie`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Answer, Campaign, Comment, Invitation, Response, Team
-from .page_plan import Page, PagePlan, get_page_plan
+from .page_plan import Page, PagePlan, PlanItem, get_page_plan
 from .respondent_cookie import Credentials
 from .text import clean_comment
 from .tokens import (
@@ -122,6 +122,18 @@ def find_response(campaign: Campaign, credentials: Credentials) -> Response | No
     else:
         return None
     return _one(Response.objects.filter(campaign=campaign, **lookup))
+
+
+def starts_afresh(team: Team | None, response: Response | None) -> bool:
+    """A workshop tablet's team link: the response this device submitted does not stop
+    the next person, who starts a new response, unlinked from the one before."""
+    return (
+        team is not None
+        and team.workshop_tablet
+        and response is not None
+        and response.is_submitted
+        and response.team_id == team.pk
+    )
 
 
 def clean_resume_code(text: str) -> str | None:
@@ -227,15 +239,30 @@ def first_open_page(plan: PagePlan, answered: Iterable[int]) -> int | None:
     return None
 
 
-def unanswered_by_page(plan: PagePlan, answered: Iterable[int]) -> list[tuple[Page, list]]:
-    """For the review page: each page with its unanswered items (pages complete omitted)."""
+@dataclass(frozen=True)
+class OpenStatements:
+    """For the review page: how many statements of one framework are still open, and the
+    page and statement to go back to first."""
+
+    framework: Page  # the framework's first page with an open statement
+    count: int
+    first: PlanItem
+
+
+def open_statements_by_framework(plan: PagePlan, answered: Iterable[int]) -> list[OpenStatements]:
+    """Each framework with open statements, in questionnaire order (complete ones omitted)."""
     answered = set(answered)
-    result = []
+    result: dict[str, OpenStatements] = {}
     for page in plan.pages:
         missing = [item for item in page.items if item.pk not in answered]
-        if missing:
-            result.append((page, missing))
-    return result
+        if not missing:
+            continue
+        found = result.get(page.framework_code)
+        if found is None:
+            result[page.framework_code] = OpenStatements(page, len(missing), missing[0])
+        else:
+            result[page.framework_code] = replace(found, count=found.count + len(missing))
+    return list(result.values())
 
 
 def page_values(response: Response, page: Page) -> tuple[dict[int, str], str]:
@@ -246,8 +273,12 @@ def page_values(response: Response, page: Page) -> tuple[dict[int, str], str]:
             response=response, item_id__in=page.item_ids
         ).values_list("item_id", "value")
     }
+    if not page.comment_topic:
+        return values, ""
     comment = _one(
-        Comment.objects.filter(response=response, topic=page.topic).values_list("text", flat=True)
+        Comment.objects.filter(response=response, topic=page.comment_topic).values_list(
+            "text", flat=True
+        )
     )
     return values, comment or ""
 
@@ -271,7 +302,8 @@ class PageEntry:
 
 
 def parse_page(plan: PagePlan, page: Page, data: Mapping[str, str]) -> PageEntry:
-    """Read one page's post (`i-<item id>` = "1".."5" or "dk", `comment`). No database."""
+    """Read one page's post (`i-<item id>` = "1".."5" or "dk", `comment`). No database.
+    A comment is read only on the page that asks for one (a framework's last page)."""
     values: dict[int, str] = {}
     item_errors: dict[int, str] = {}
     errors: list[str] = []
@@ -295,7 +327,7 @@ def parse_page(plan: PagePlan, page: Page, data: Mapping[str, str]) -> PageEntry
             values[item.pk] = raw
         else:
             item_errors[item.pk] = _("Choose one of the options: 1 to 5, or “don’t know”.")
-    comment = data.get(COMMENT_FIELD)
+    comment = data.get(COMMENT_FIELD) if page.comment_topic else None
     comment_error = ""
     if comment is not None:
         comment = clean_comment(comment)
@@ -342,15 +374,15 @@ def save_page(response: Response, page: Page, entry: PageEntry, *, language: str
                 unique_fields=["response", "item"],
                 update_fields=["value"],
             )
-        if entry.comment:
+        if entry.comment and page.comment_topic:
             Comment.objects.bulk_create(
-                [Comment(response_id=response.pk, topic=page.topic, text=entry.comment)],
+                [Comment(response_id=response.pk, topic=page.comment_topic, text=entry.comment)],
                 update_conflicts=True,
                 unique_fields=["response", "topic"],
                 update_fields=["text"],
             )
-        elif entry.comment is not None:
-            Comment.objects.filter(response_id=response.pk, topic=page.topic).delete()
+        elif entry.comment is not None and page.comment_topic:
+            Comment.objects.filter(response_id=response.pk, topic=page.comment_topic).delete()
 
 
 def submit_response(

@@ -22,6 +22,11 @@ urlpatterns = [
     path("campaigns/<slug:slug>/open/", views.campaign_open, name="campaign_open"),
     path("campaigns/<slug:slug>/close/", views.campaign_close, name="campaign_close"),
     path("campaigns/<slug:slug>/qr/", views.campaign_qr, name="campaign_qr"),
+    path(
+        "campaigns/<slug:slug>/teams/<int:team_pk>/tablet/",
+        views.team_workshop_tablet,
+        name="team_workshop_tablet",
+    ),
     path("campaigns/<slug:slug>/invite/", views.campaign_invite, name="campaign_invite"),
     path("campaigns/<slug:slug>/remind/", views.campaign_remind, name="campaign_remind"),
     path(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from . import campaigns as rules
 from . import data_safety, invitations
 from . import progress as fieldwork
+from . import teams as team_rules
 from .access import consultant_campaign, consultant_organisation
 from .forms import (
     CampaignForm,
@@ -231,10 +232,32 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
                 "Check the opening and closing days."
             ),
         )
-    # Opened from the QR page of a draft: straight back to the code to project.
-    if request.POST.get("then") == "qr":
+    # Opened from the QR page or the invitations of a draft: straight back there.
+    then = request.POST.get("then")
+    if then == "qr":
         return redirect("assessment:campaign_qr", slug=campaign.slug)
+    if then == "invitations":
+        return redirect(f"{campaign_url(campaign)}#invitations")
     return redirect("assessment:campaign_detail", slug=campaign.slug)
+
+
+@login_required
+@require_POST
+def team_workshop_tablet(request: HttpRequest, slug: str, team_pk: int) -> HttpResponse:
+    """Switch a team link's workshop-tablet mode on (`on=1`) or off."""
+    campaign = consultant_campaign(request, slug)
+    team = get_object_or_404(campaign.teams, pk=team_pk)
+    on = request.POST.get("on") == "1"
+    team_rules.set_workshop_tablet(team=team, on=on)
+    if on:
+        message = _(
+            "Workshop tablet on for %(team)s: after each submission on its link, the next "
+            "person starts a new questionnaire on the same device."
+        )
+    else:
+        message = _("Workshop tablet off for %(team)s: each device answers once.")
+    messages.success(request, message % {"team": team.name})
+    return redirect(f"{campaign_url(campaign)}#team-link-{team.pk}")
 
 
 @login_required

@@ -427,8 +427,11 @@ def gunicorn(
     threads: int = 4,
     max_seconds: float = 600.0,
     raise_limits: bool = True,
+    settings_module: str = "bench.settings",
 ):
-    """gunicorn serving the app on a free port of 127.0.0.1; yields the base URL."""
+    """gunicorn serving the app on a free port of 127.0.0.1; yields the base URL.
+    `settings_module`: bench.settings_bare serves only the bare page, outside the app's
+    middleware."""
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -454,9 +457,11 @@ def gunicorn(
         "--chdir",
         str(ROOT),
     ]
-    process = subprocess.Popen(
-        command, env=bench_env(database_url, raise_limits=raise_limits), start_new_session=True
-    )
+    env = {
+        **bench_env(database_url, raise_limits=raise_limits),
+        "DJANGO_SETTINGS_MODULE": settings_module,
+    }
+    process = subprocess.Popen(command, env=env, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
     killer = threading.Timer(max_seconds, lambda: os.killpg(process.pid, signal.SIGKILL))
     killer.daemon = True
@@ -516,6 +521,7 @@ def create_campaign(name: str, teams: int = 3):
     from django.contrib.auth import get_user_model
 
     from assessment import campaigns as rules
+    from assessment import teams as team_rules
     from assessment.models import Campaign, Organisation
     from questionnaires.models import Questionnaire
 
@@ -526,7 +532,7 @@ def create_campaign(name: str, teams: int = 3):
         name=name,
         slug=f"bench-{uuid.uuid4().hex[:10]}",
         questionnaire=Questionnaire.objects.get(code="quick"),
-        teams=[rules.TeamSpec(f"Team {chr(65 + n)}") for n in range(teams)],
+        teams=[team_rules.TeamSpec(f"Team {chr(65 + n)}") for n in range(teams)],
         anonymity_threshold=5,
         language="en",
         status=Campaign.OPEN,

@@ -54,7 +54,7 @@ def test_fifty_simultaneous_respondents(banks, quick_version):
                 saved = respondent.answer(
                     page.number,
                     lambda item: value_for(no, item),
-                    comment=f"respondent {no} on {page.topic}" if no % 5 == 0 else "",
+                    comment=f"respondent {no} on {page.framework_code}" if no % 5 == 0 else "",
                 )
                 assert saved.status_code == 302, saved.content.decode()[:500]
             review = respondent.client.get(respondent.url("review"))
@@ -106,5 +106,6 @@ def test_fifty_simultaneous_respondents(banks, quick_version):
     )
     assert Counter(answers.values_list("value", flat=True)) == expected_values
     assert Comment.objects.filter(response__campaign=campaign).count() == (
-        len([no for no in range(RESPONDENTS) if no % 5 == 0]) * plan.page_count
+        len([no for no in range(RESPONDENTS) if no % 5 == 0])
+        * len([page for page in plan.pages if page.comment_topic])  # one per framework
     )

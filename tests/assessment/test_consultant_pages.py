@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from assessment import campaigns as rules
+from assessment import teams as team_rules
 from assessment.models import Campaign, Organisation, Team
 from assessment.progress import campaign_progress
 from questionnaires.models import Questionnaire
@@ -447,11 +448,11 @@ def test_qr_page_of_team_of_another_campaign_is_404(en_client, organisation, ban
 
 
 def test_parse_teams_rules():
-    specs = rules.parse_teams("  Sales , 12\n\nR&D Europe\nSupport;3\n")
+    specs = team_rules.parse_teams("  Sales , 12\n\nR&D Europe\nSupport;3\n")
     assert specs == [
-        rules.TeamSpec("Sales", 12),
-        rules.TeamSpec("R&D Europe", None),
-        rules.TeamSpec("Support", 3),
+        team_rules.TeamSpec("Sales", 12),
+        team_rules.TeamSpec("R&D Europe", None),
+        team_rules.TeamSpec("Support", 3),
     ]
 
 
@@ -459,15 +460,15 @@ def test_parse_teams_rules():
 def test_a_comma_must_be_followed_by_the_team_size(line):
     """A typo after the comma is an error, never a second team named "Sales, twaalf"."""
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        rules.parse_teams(f"Sales\n{line}")
+        team_rules.parse_teams(f"Sales\n{line}")
     assert refused.value.messages == [
         "Line 2: after the comma comes the team size as a number, for example “Sales, 12”; "
         "a team name cannot contain a comma."
     ]
-    assert rules.parse_team_list("A, B ,C") == [
-        rules.TeamSpec("A"),
-        rules.TeamSpec("B"),
-        rules.TeamSpec("C"),
+    assert team_rules.parse_team_list("A, B ,C") == [
+        team_rules.TeamSpec("A"),
+        team_rules.TeamSpec("B"),
+        team_rules.TeamSpec("C"),
     ]
 
 
@@ -479,8 +480,8 @@ def test_closing_day_round_trips():
 
 def test_team_names_case_insensitively_unique_in_sync(banks):
     campaign = CampaignFactory()
-    rules.sync_teams(campaign, [rules.TeamSpec("Sales", 3)])
-    rules.sync_teams(campaign, [rules.TeamSpec("SALES", 4)])
+    team_rules.sync_teams(campaign, [team_rules.TeamSpec("Sales", 3)])
+    team_rules.sync_teams(campaign, [team_rules.TeamSpec("SALES", 4)])
     assert list(Team.objects.filter(campaign=campaign).values_list("name", "expected_size")) == [
         ("SALES", 4)
     ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from assessment import campaigns as rules
 from assessment import invitations
+from assessment import teams as team_rules
 from assessment.models import Campaign, Invitation, Response
 from questionnaires.models import Questionnaire
 from tests.assessment.conftest import make_invitation
@@ -50,7 +51,7 @@ def edit_data(campaign: Campaign, **overrides) -> dict:
         "anonymity_threshold": str(campaign.anonymity_threshold),
         "language": campaign.language,
         "results_during_fieldwork": campaign.results_during_fieldwork,
-        "teams": rules.teams_as_text(campaign),
+        "teams": team_rules.teams_as_text(campaign),
     }
     if campaign.closes_at:
         data["closes_on"] = rules.closing_day(campaign.closes_at).isoformat()
@@ -264,6 +265,24 @@ def test_one_click_opens_the_draft_and_shows_its_qr_code(en_client, draft):
     assert draft.status == Campaign.OPEN
     page = en_client.get(qr).content.decode()
     assert "<svg" in page and f"/s/{draft.token}/" in page
+
+
+def test_a_draft_marks_its_invitations_and_opens_in_one_click(en_client, draft):
+    detail = reverse("assessment:campaign_detail", args=[draft.slug])
+    opening = reverse("assessment:campaign_open", args=[draft.slug])
+    body = en_client.get(detail).content.decode()
+    card = body[body.index('id="invitations"') :]
+    assert "Invitations and reminders go out once the campaign is open" in card
+    assert f'action="{opening}"' in card and 'name="then" value="invitations"' in card
+    assert 'disabled aria-describedby="invitations-draft">Send invitations' in card
+
+    response = en_client.post(opening, {"then": "invitations"})
+
+    assert response["Location"] == f"{detail}#invitations"
+    draft.refresh_from_db()
+    assert draft.status == Campaign.OPEN
+    body = en_client.get(detail).content.decode()
+    assert 'id="invitations-draft"' not in body and "disabled aria-describedby" not in body
 
 
 def test_opening_never_redirects_elsewhere(en_client, draft):

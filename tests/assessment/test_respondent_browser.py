@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from assessment import page_plan
-from assessment.models import Answer, Response
+from assessment.models import Answer, Response, Team
+from tests.browser import ANSWER_EVERY_GROUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -154,7 +155,7 @@ def test_pages_fit_a_phone_in_dutch_with_errors_shown(
             )
             assert_fits_phone(page)
         # A page rendered with an error next to an item.
-        shifts = next(p for p in plan.pages if p.topic == "shifts")
+        shifts = next(p for p in plan.pages if p.framework_code == "shifts")
         page.goto(
             live_server.url + reverse("respondent:page", args=[campaign.token, shifts.number])
         )
@@ -221,8 +222,13 @@ BROKEN_WORDS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", [320, 360, 768])
-def test_scale_labels_never_break_inside_a_word(
+LABELS_OVERFLOWING = """() => [...document.querySelectorAll('.opt-label')]
+  .filter((label) => label.scrollWidth > label.clientWidth)
+  .map((label) => label.textContent)"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 768, 1366])
+def test_scale_labels_fit_their_boxes_on_every_page(
     chromium_browser, live_server, campaign, plan, width
 ):
     context = chromium_browser.new_context(viewport={"width": width, "height": 740})
@@ -235,13 +241,50 @@ def test_scale_labels_never_break_inside_a_word(
         with page.expect_navigation():
             page.click("form.start-form button[type=submit]")
         assert page.locator(".opt-label", has_text="Helemaal").count() > 0
-        assert page.evaluate(BROKEN_WORDS) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        # Every option stays a comfortable tap target.
-        heights = page.eval_on_selector_all(".opt", "els => els.map(e => e.offsetHeight)")
-        assert min(heights) >= 44
+        for plan_page in plan.pages:
+            page.goto(
+                live_server.url
+                + reverse("respondent:page", args=[campaign.token, plan_page.number])
+            )
+            where = f"page {plan_page.number} at {width}px"
+            assert page.evaluate(BROKEN_WORDS) == [], where
+            assert page.evaluate(LABELS_OVERFLOWING) == [], where
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, where
+            # Every option stays a comfortable tap target.
+            heights = page.eval_on_selector_all(".opt", "els => els.map(e => e.offsetHeight)")
+            assert min(heights) >= 44, where
     finally:
         context.close()
+
+
+def test_two_people_answer_in_turn_on_a_workshop_tablet(
+    chromium_browser, live_server, campaign, plan
+):
+    team = campaign.teams.get(name="Sales")
+    Team.objects.filter(pk=team.pk).update(workshop_tablet=True)
+    context = chromium_browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("respondent:team", args=[team.token]))
+        for role in ("employee", "manager"):
+            page.check(f"input[name=role][value={role}]")
+            with page.expect_navigation():
+                page.click("form.start-form button[type=submit]")
+            for _ in plan.pages:
+                page.evaluate(ANSWER_EVERY_GROUP)
+                with page.expect_navigation():
+                    page.click("button.btn-next")
+            with page.expect_navigation():
+                page.click("form.submit-form button[type=submit]")
+            assert "/thanks/" in page.url
+            with page.expect_navigation():
+                page.click("text=Next person: start a new questionnaire")
+            assert page.locator("input[name=role]").count() > 0  # an empty welcome page
+    finally:
+        context.close()
+    stored = Response.objects.filter(campaign=campaign, status=Response.SUBMITTED)
+    assert sorted(stored.values_list("role", flat=True)) == ["employee", "manager"]
+    assert all(r.answers.count() == plan.item_count for r in stored)
 
 
 def test_the_language_switch_is_a_comfortable_tap_target(chromium_browser, live_server, campaign):

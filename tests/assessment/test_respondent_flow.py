@@ -33,24 +33,57 @@ def count_h1(text: str) -> int:
 # --------------------------------------------------------------------------- page plan
 
 
-def test_quick_scan_has_one_page_per_framework(quick_version):
-    plan = page_plan.build_page_plan(quick_version)
-    assert [page.topic for page in plan.pages] == ["diamond", "shifts", "keys", "care", "listening"]
-    assert all(len(page.items) <= page_plan.FRAMEWORK_PAGE_LIMIT for page in plan.pages)
-    assert plan.item_count == quick_version.items.count()
+def test_pages_break_between_dimensions_near_six_to_eight_statements():
+    # Hand-computed: a page costs 1 plus the square of its distance outside 6..8.
+    assert page_plan.group_dimensions([2] * 9) == [3, 3, 3]  # 6+6+6 (3) beats 8+10 (6)
+    assert page_plan.group_dimensions([2] * 5) == [5]  # 10 (5) beats 4+6 (6)
+    assert page_plan.group_dimensions([4, 4, 5]) == [2, 1]  # 8+5 (3) beats 13 (26)
+    assert page_plan.group_dimensions([5, 5]) == [1, 1]  # 5+5 (4) beats 10 (5)
+    assert page_plan.group_dimensions([4, 6]) == [2]  # 10 (5) beats 4+6 (6)
+    assert page_plan.group_dimensions([7]) == [1]
+    assert page_plan.group_dimensions([]) == []
+
+
+def _check_plan(plan, version):
+    """Pages hold whole dimensions of one framework; each framework's last page asks for
+    its comment; statements are numbered through."""
+    assert plan.item_count == version.items.count()
     numbers = [item.number for page in plan.pages for item in page.items]
     assert numbers == list(range(1, plan.item_count + 1))
-
-
-def test_full_scan_has_one_page_per_dimension(full_version):
-    plan = page_plan.build_page_plan(full_version)
-    topics = [page.topic for page in plan.pages]
-    assert len(topics) == len(set(topics))
-    assert all("." in topic for topic in topics)
     for page in plan.pages:
-        codes = {item.code.rsplit(".", 1)[0] for item in page.items}
-        assert codes == {page.topic}
-    assert plan.item_count == full_version.items.count()
+        assert {item.code.split(".")[0] for item in page.items} == {page.framework_code}
+        assert page.items == tuple(item for section in page.sections for item in section.items)
+        for section in page.sections:
+            assert len({item.code.rsplit(".", 1)[0] for item in section.items}) == 1
+    frameworks = [page.framework_code for page in plan.pages]
+    last_pages = [
+        page
+        for n, page in enumerate(plan.pages, 1)
+        if n == len(frameworks) or frameworks[n] != page.framework_code
+    ]
+    assert [page.comment_topic for page in last_pages] == list(dict.fromkeys(frameworks))
+    assert all(not page.comment_topic for page in plan.pages if page not in last_pages)
+
+
+def test_quick_scan_pages_are_dimension_groups_of_one_framework(quick_version):
+    plan = page_plan.build_page_plan(quick_version)
+    _check_plan(plan, quick_version)
+    # 2 statements per dimension: diamond 9, shifts 10, keys 5, care 9, listening 5.
+    assert [len(page.items) for page in plan.pages] == [6, 6, 6, 6, 6, 8, 10, 6, 6, 6, 10]
+    assert [page.comment_topic for page in plan.pages if page.comment_topic] == [
+        "diamond",
+        "shifts",
+        "keys",
+        "care",
+        "listening",
+    ]
+
+
+def test_full_scan_pages_are_dimension_groups_of_one_framework(full_version):
+    plan = page_plan.build_page_plan(full_version)
+    _check_plan(plan, full_version)
+    assert all(5 <= len(page.items) <= 9 for page in plan.pages)
+    assert plan.page_count == 26  # one page per dimension before: 38
 
 
 def test_page_plan_is_cached_per_version(quick_version, django_assert_num_queries):
@@ -120,7 +153,7 @@ def test_fieldwork_ends_when_the_campaign_takes_no_more_answers(quick_version):
 
 def test_parse_page_without_database(quick_version):
     plan = page_plan.build_page_plan(quick_version)
-    page = plan.page(1)
+    page = plan.page(3)  # the diamond's last page: it asks for the comment
     first, second, third = page.items[:3]
     entry = responding.parse_page(
         plan,
@@ -131,6 +164,8 @@ def test_parse_page_without_database(quick_version):
     assert entry.values == {first.pk: "5", second.pk: "dk"}
     assert entry.comment == "x\ny"
     assert responding.parse_page(plan, page, {}).comment is None
+    # A page without a comment box ignores a posted comment.
+    assert responding.parse_page(plan, plan.page(1), {"comment": "x"}).comment is None
 
 
 # --------------------------------------------------------------------------- welcome
@@ -249,9 +284,14 @@ def test_questionnaire_page_renders_radio_groups(respondent, plan):
     assert response.status_code == 200
     text = html(response)
     assert count_h1(text) == 1
-    assert f"Page 1 of {plan.page_count}" in text
-    assert f'<progress class="page-progress" max="{plan.page_count}" value="1"' in text
     first = plan.page(1)
+    # Progress counts statements, and the page names its framework and dimensions.
+    assert f"Statements 1–{len(first.items)} of {plan.item_count}" in text
+    progress = f'max="{plan.item_count}" value="{len(first.items)}"'
+    assert f'<progress class="page-progress" {progress}' in text
+    assert f'<h1 class="h3 page-title">{escape(first.title_en)}</h1>' in text
+    for section in first.sections:
+        assert f">{escape(section.title_en)}</h2>" in text
     assert text.count("<fieldset") == len(first.items)
     for item in first.items:
         assert f'id="q-{item.pk}"' in text
@@ -259,9 +299,12 @@ def test_questionnaire_page_renders_radio_groups(respondent, plan):
         assert f'name="i-{item.pk}" value="dk"' in text
     assert "Strongly disagree" in text and "Strongly agree" in text
     assert "Don’t know / not applicable" in text
-    assert 'name="comment"' in text and f'maxlength="{Comment.MAX_LENGTH}"' in text
+    assert 'name="comment"' not in text  # the comment comes at the framework's end
     assert 'value="later"' in text
     assert 'value="previous"' not in text  # no previous on page 1
+    last = html(respondent.client.get(respondent.page_url(3)))
+    assert 'name="comment"' in last and f'maxlength="{Comment.MAX_LENGTH}"' in last
+    assert f"Anything you want to add about “{escape(first.title_en)}”? (optional)" in last
     # The resume code is shown, formatted, on every questionnaire page.
     code = respondent.credentials().code
     assert format_resume_code(code) in text
@@ -270,7 +313,7 @@ def test_questionnaire_page_renders_radio_groups(respondent, plan):
 
 def test_bipolar_items_show_both_poles(respondent, plan):
     respondent.start()
-    shifts = next(page for page in plan.pages if page.topic == "shifts")
+    shifts = next(page for page in plan.pages if page.framework_code == "shifts")
     text = html(respondent.client.get(respondent.page_url(shifts.number)))
     bipolar = [i for i in shifts.items if Item.objects.get(pk=i.pk).is_bipolar]
     assert len(bipolar) > len(shifts.items) / 2  # the shifts are mostly bipolar
@@ -285,7 +328,7 @@ def test_bipolar_items_show_both_poles(respondent, plan):
 
 def test_bipolar_options_are_announced_with_the_statement_they_lean_to(respondent, plan):
     respondent.start()
-    shifts = next(page for page in plan.pages if page.topic == "shifts")
+    shifts = next(page for page in plan.pages if page.framework_code == "shifts")
     text = html(respondent.client.get(respondent.page_url(shifts.number)))
     item = next(Item.objects.get(pk=i.pk) for i in shifts.items if i.bipolar)
     group = text[text.index(f'id="q-{item.pk}"') :]
@@ -303,15 +346,26 @@ def test_bipolar_options_are_announced_with_the_statement_they_lean_to(responden
 def test_saving_a_page_stores_answers_and_comment(respondent, plan):
     respondent.start()
     first = plan.page(1)
-    values = {item.pk: v for item, v in zip(first.items, "12345dk1234", strict=False)}
+    assert not first.comment_topic and plan.page(3).comment_topic == "diamond"
     values = {item.pk: ["1", "2", "3", "4", "5", "dk"][n % 6] for n, item in enumerate(first.items)}
     result = respondent.client.post(
         respondent.page_url(1),
-        {**{f"i-{pk}": v for pk, v in values.items()}, "comment": " We could do better. "},
+        {**{f"i-{pk}": v for pk, v in values.items()}, "comment": "Not asked on this page."},
     )
     assert result.status_code == 302 and result["Location"] == respondent.page_url(2)
+    assert not Comment.objects.exists()  # page 1 asks for no comment: nothing stored
+    last = plan.page(3)
+    result = respondent.client.post(
+        respondent.page_url(3),
+        {**{f"i-{item.pk}": "4" for item in last.items}, "comment": " We could do better. "},
+    )
+    assert result.status_code == 302 and result["Location"] == respondent.page_url(4)
     stored = respondent.response()
-    answers = dict(Answer.objects.filter(response=stored).values_list("item_id", "value"))
+    answers = dict(
+        Answer.objects.filter(response=stored, item_id__in=first.item_ids).values_list(
+            "item_id", "value"
+        )
+    )
     assert answers == {pk: None if v == "dk" else int(v) for pk, v in values.items()}
     comment = Comment.objects.get(response=stored)
     assert (comment.topic, comment.text) == ("diamond", "We could do better.")
@@ -320,10 +374,12 @@ def test_saving_a_page_stores_answers_and_comment(respondent, plan):
     page = html(respondent.client.get(respondent.page_url(1)))
     for pk, value in values.items():
         assert f'name="i-{pk}" value="{value}" checked' in page
-    assert "We could do better." in page
-    respondent.answer(1, "5", comment="")
+    assert 'name="comment"' not in page
+    assert "We could do better." in html(respondent.client.get(respondent.page_url(3)))
+    respondent.answer(1, "5")
+    respondent.answer(3, "5", comment="")
     assert set(Answer.objects.filter(response=stored).values_list("value", flat=True)) == {5}
-    assert Answer.objects.filter(response=stored).count() == len(first.items)
+    assert Answer.objects.filter(response=stored).count() == len(first.items) + len(last.items)
     assert not Comment.objects.filter(response=stored).exists()
 
 
@@ -339,24 +395,30 @@ def test_skipped_items_are_allowed_and_listed_on_review(respondent, plan):
     text = html(review)
     assert review.status_code == 200 and count_h1(text) == 1
     assert f"You answered {plan.item_count - 1} of {plan.item_count} statements." in text
+    # One line for the diamond: one open statement, linked.
     assert f'href="{respondent.page_url(1)}#q-{skipped.pk}"' in text
-    assert escape(skipped.text_en) in text
+    assert f"Go to statement {skipped.number}" in text
+    assert text.count('class="review-framework"') == 1
 
 
-def test_review_puts_submit_first_and_folds_the_open_statements(respondent, plan):
-    """With much left open the review stays short: Submit comes before the list, the
-    list has one line per page, and its statements are folded away."""
+def test_review_puts_submit_first_and_counts_open_statements_per_framework(respondent, plan):
+    """With much left open the review stays short: Submit comes before the list, and the
+    list has one line per framework with its open count and a link to the first one."""
     respondent.start()
+    respondent.answer(1)
     text = html(respondent.client.get(respondent.url("review")))
     submit = text.index('class="submit-form"')
     open_list = text.index('id="missing-title"')
     assert submit < open_list
     listed = text[open_list:]
-    assert listed.count('class="review-page"') == plan.page_count
-    assert listed.count("<details") == plan.page_count
-    first = plan.page(1).items[0]
-    link = f'href="{respondent.page_url(1)}#q-{first.pk}"'
-    assert listed.index("<details") < listed.index(link) < listed.index("</details>")
+    frameworks = list(dict.fromkeys(page.framework_code for page in plan.pages))
+    assert listed.count('class="review-framework"') == len(frameworks)
+    diamond = [page for page in plan.pages if page.framework_code == "diamond"]
+    open_in_diamond = sum(len(page.items) for page in diamond[1:])
+    assert f"{open_in_diamond} open" in listed
+    first_open = plan.page(2).items[0]
+    assert f'href="{respondent.page_url(2)}#q-{first_open.pk}"' in listed
+    assert "<details" not in listed and escape(first_open.text_en) not in listed
 
 
 def test_navigation_previous_next_and_later(respondent, plan):
@@ -603,9 +665,10 @@ def test_pages_without_a_response_send_visitors_to_the_welcome_page(respondent):
 
 def test_page_queries_are_few(respondent, plan, django_assert_max_num_queries):
     respondent.start()
-    page_plan.get_page_plan(respondent.campaign.questionnaire_version)  # warm, as in production
+    version, role = respondent.campaign.questionnaire_version, respondent.response().role
+    page_plan.get_page_plan(version, role)  # warm, as in production
     biggest = max(plan.pages, key=lambda page: len(page.items))
-    assert len(biggest.items) == 20  # the shifts: ten dimensions, two statements each
+    assert len(biggest.items) == 10 and biggest.comment_topic  # with the comment box
     # campaign, response, the page's answers, its comment
     with django_assert_max_num_queries(4):
         assert respondent.client.get(respondent.page_url(biggest.number)).status_code == 200

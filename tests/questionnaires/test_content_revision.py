@@ -66,7 +66,9 @@ def test_dimension_framework_and_selection_edits_bump_the_revision(full_version)
     assert revision(full_version) == before + 3
     plan = page_plan.get_page_plan(QuestionnaireVersion.objects.get(pk=full_version.pk))
     assert item.pk not in plan.item_ids
-    assert "Renamed framework" in {page.framework("en") for page in plan.pages}
+    assert "Renamed framework" in {page.title("en") for page in plan.pages}
+    sections = {section.title("en") for page in plan.pages for section in page.sections}
+    assert "Renamed dimension" in sections
 
 
 def test_saving_a_stale_version_never_lowers_the_revision(quick_version):

@@ -279,6 +279,20 @@ MATRIX: dict[str, Spec] = {
     ),
     "assessment:campaign_progress": Spec(slug, get=consultant_only()),
     "assessment:campaign_qr": Spec(slug, get=consultant_only(), query="?team={team}"),
+    "assessment:team_workshop_tablet": Spec(
+        lambda w: {"slug": w.slug, "team_pk": w.team.pk},
+        get=post_only(),
+        post=Post(
+            lambda w: {"on": "1"},
+            consultant_only(
+                to(
+                    lambda w: (
+                        w.url("assessment:campaign_detail", slug=w.slug) + f"#team-link-{w.team.pk}"
+                    )
+                )
+            ),
+        ),
+    ),
     "assessment:campaign_open": Spec(
         slug,
         get=post_only(),

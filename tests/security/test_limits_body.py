@@ -29,8 +29,8 @@ def respondent(campaign) -> Client:
     return client
 
 
-def answers(campaign) -> dict[str, str]:
-    page = page_plan.get_page_plan(campaign.questionnaire_version).page(1)
+def answers(campaign, number: int = 1) -> dict[str, str]:
+    page = page_plan.get_page_plan(campaign.questionnaire_version).page(number)
     return {f"i-{item.pk}": "4" for item in page.items}
 
 
@@ -82,10 +82,12 @@ def test_a_large_form_is_refused_before_the_view(settings, campaign, respondent)
 
 def test_the_largest_page_a_browser_sends_is_accepted(settings, campaign, respondent):
     comment = "👍" * Comment.MAX_LENGTH  # the textarea's maxlength, in 4-byte characters
-    data = {**answers(campaign), "comment": comment}
+    plan = page_plan.get_page_plan(campaign.questionnaire_version)
+    largest = max((page for page in plan.pages if page.comment_topic), key=lambda p: len(p.items))
+    data = {**answers(campaign, largest.number), "comment": comment}
     for content_type in ("application/x-www-form-urlencoded", None):  # None: multipart
         extra = {"content_type": content_type} if content_type else {}
-        response = respondent.post(f"/s/{campaign.token}/p/1/", data, **extra)
+        response = respondent.post(f"/s/{campaign.token}/p/{largest.number}/", data, **extra)
         assert response.status_code == 302
     assert Comment.objects.get().text == comment
 

@@ -17,7 +17,7 @@ from tests.factories import CampaignFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGE = 2  # the quick scan's second page has ten statements
+PAGE = 3  # the quick scan's third page ends the diamond: it asks for the comment
 
 # NUL cannot be stored by PostgreSQL; it has its own test below (a known problem).
 UNICODE = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
@@ -61,7 +61,7 @@ VALUE = st.one_of(
 
 @pytest.fixture
 def setup(quick_version, settings):
-    """A respondent who answered page 1 (all 3s) and is now on page 2."""
+    """A respondent who answered page 1 (all 3s); PAGE is the page under test."""
     settings.RATELIMIT_ENABLED = False  # hundreds of posts from one client
     campaign = CampaignFactory(questionnaire_version=quick_version, language="en")
     TeamFactory(campaign=campaign, name="Sales")
@@ -152,7 +152,7 @@ def test_any_page_post_is_stored_whole_or_not_at_all(setup, data):
         assert after_answers[item.pk] == (None if value == "dk" else int(value)), raw
     if "comment" in posted:
         text = as_stored(last(posted["comment"]))
-        assert after_comments.get(page.topic, "") == text
+        assert after_comments.get(page.comment_topic, "") == text
         assert len(text) <= Comment.MAX_LENGTH
 
 
@@ -224,7 +224,7 @@ def test_unicode_comments_are_stored_exactly_and_shown_escaped(setup, name):
     data = {**{f"i-{item.pk}": "4" for item in page.items}, "comment": text}
     result = client.post(f"/s/{campaign.token}/p/{PAGE}/", data)
     assert result.status_code == 302
-    stored = Comment.objects.get(response=response, topic=page.topic).text
+    stored = Comment.objects.get(response=response, topic=page.comment_topic).text
     assert stored == text.replace("\r\n", "\n").replace("\r", "\n").strip()
     shown = client.get(f"/s/{campaign.token}/p/{PAGE}/").content.decode()
     assert "<script>alert" not in shown and "<b>bold</b>" not in shown
@@ -255,7 +255,7 @@ def test_bidirectional_controls_in_a_comment_are_dropped(setup, control):
     text = f"abc {control}dlrow olleh\u202c def خدمة"
     data = {**{f"i-{item.pk}": "4" for item in page.items}, "comment": text}
     assert client.post(f"/s/{campaign.token}/p/{PAGE}/", data).status_code == 302
-    assert Comment.objects.get(response=response, topic=page.topic).text == (
+    assert Comment.objects.get(response=response, topic=page.comment_topic).text == (
         "abc dlrow olleh def خدمة"
     )
 
@@ -267,7 +267,7 @@ def test_control_characters_in_a_comment_are_dropped(setup):
     data = {**{f"i-{item.pk}": "4" for item in page.items}, "comment": "be\x00fore\x07\tafter\n"}
     result = client.post(f"/s/{campaign.token}/p/{PAGE}/", data)
     assert result.status_code == 302
-    assert Comment.objects.get(response=response, topic=page.topic).text == "before\tafter"
+    assert Comment.objects.get(response=response, topic=page.comment_topic).text == "before\tafter"
 
 
 def test_nul_in_an_answer_value_is_refused(setup):

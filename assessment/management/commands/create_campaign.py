@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import translation
 
 from assessment import campaigns as rules
+from assessment import teams as team_rules
 from assessment.anonymity import DEFAULT_ANONYMITY_THRESHOLD, MINIMUM_ANONYMITY_THRESHOLD
 from assessment.demo import DEMO_USERNAME
 from assessment.models import Campaign, Organisation
@@ -77,7 +78,7 @@ class Command(BaseCommand):
                 f"--questionnaire: unknown code '{options['questionnaire']}' (available: {codes})."
             )
         try:
-            teams = rules.parse_team_list(options["teams"])
+            teams = team_rules.parse_team_list(options["teams"])
         except ValidationError as error:
             raise CommandError(f"--teams: {messages_of(error)}") from error
 
