@@ -40,8 +40,11 @@ def link_credentials(cookie: Credentials, invitation_token: str = "") -> Credent
     return Credentials(key=invitation_token)
 
 
+COOKIE_PREFIX = "kgs_r"
+
+
 def cookie_name(campaign: Campaign) -> str:
-    return f"kgs_r{campaign.pk}"
+    return f"{COOKIE_PREFIX}{campaign.pk}"
 
 
 class SaltSource(Protocol):
@@ -80,6 +83,36 @@ def set_cookie(response: HttpResponse, campaign: Campaign, credentials: Credenti
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _CampaignKey:
+    pk: int
+    token: str
+
+
+def cookie_for_token(request: HttpRequest, campaign_token: str) -> tuple[int, str] | None:
+    """The respondent cookie that the pages of the campaign `campaign_token` signed, if the
+    request carries one: the campaign's id and the cookie's value. Forged, expired or
+    other campaigns' cookies are None.
+
+    No database query: the cookie's name holds the campaign's id and the URL its token,
+    which is all that `cookie_salt` reads. The rate limiter counts by it, and the
+    respondent's pages find campaign and response with it in one query.
+    """
+    for name in request.COOKIES:
+        campaign_id = name.removeprefix(COOKIE_PREFIX)
+        if not (name.startswith(COOKIE_PREFIX) and campaign_id.isdigit()):
+            continue
+        value = request.get_signed_cookie(
+            name,
+            default=None,
+            salt=cookie_salt(_CampaignKey(pk=int(campaign_id), token=campaign_token)),
+            max_age=COOKIE_MAX_AGE,
+        )
+        if value:
+            return int(campaign_id), value
+    return None
 
 
 def read_cookie(request: HttpRequest, campaign: Campaign) -> Credentials:

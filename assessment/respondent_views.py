@@ -23,7 +23,7 @@ from . import page_plan, respondent_cookie, responding
 from .item_markup import item_markup
 from .models import Availability, Campaign, Comment, Invitation, Response, Team
 from .page_plan import PagePlan
-from .respondent_cookie import Credentials, read_cookie, set_cookie
+from .respondent_cookie import Credentials, read_cookie, set_cookie, unpack_cookie
 from .respondent_forms import ResumeForm, StartForm
 from .respondent_http import (
     activate_language,
@@ -65,15 +65,22 @@ def respondent_visit(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapped(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
-        campaign = responding.find_campaign(token)
+        # The usual visit carries this campaign's cookie: one query finds the response
+        # and its campaign. Without a cookie, or its response, the campaign comes alone.
+        cookie = respondent_cookie.cookie_for_token(request, token)
+        credentials = unpack_cookie(cookie[1]) if cookie else Credentials()
+        response = (
+            responding.find_response_with_campaign(token, cookie[0], credentials)
+            if cookie
+            else None
+        )
+        campaign = response.campaign if response else responding.find_campaign(token)
         if campaign is None:
             raise Http404("unknown campaign")
         language = activate_language(request, campaign)
         availability = campaign.availability()
         if availability is not Availability.OPEN:
             return unavailable_page(request, campaign, availability)
-        credentials = read_cookie(request, campaign)
-        response = responding.find_response(campaign, credentials)
         return view(request, Visit(campaign, language, credentials, response), *args, **kwargs)
 
     return wrapped

@@ -113,15 +113,37 @@ def estimated_minutes(item_count: int) -> int:
 # --------------------------------------------------------------------------- responses
 
 
+def _response_lookup(credentials: Credentials) -> dict[str, str] | None:
+    if credentials.key:
+        return {"key_digest": digest("response", credentials.key)}
+    if credentials.code:
+        return {"resume_code_digest": digest("resume", credentials.code)}
+    return None
+
+
 def find_response(campaign: Campaign, credentials: Credentials) -> Response | None:
     """The response of this campaign that the credentials open, if any (one query)."""
-    if credentials.key:
-        lookup = {"key_digest": digest("response", credentials.key)}
-    elif credentials.code:
-        lookup = {"resume_code_digest": digest("resume", credentials.code)}
-    else:
+    lookup = _response_lookup(credentials)
+    if lookup is None:
         return None
     return _one(Response.objects.filter(campaign=campaign, **lookup))
+
+
+def find_response_with_campaign(
+    campaign_token: str, campaign_id: int, credentials: Credentials
+) -> Response | None:
+    """The response the credentials open in the campaign with this token and id, its
+    campaign (and questionnaire version) read along: one query for both, where a page
+    would otherwise ask for the campaign first (`respondent_cookie.cookie_for_token`
+    gives the id). None when there is no such response."""
+    lookup = _response_lookup(credentials)
+    if lookup is None:
+        return None
+    return _one(
+        Response.objects.select_related("campaign__questionnaire_version").filter(
+            campaign_id=campaign_id, campaign__token=campaign_token, **lookup
+        )
+    )
 
 
 def starts_afresh(team: Team | None, response: Response | None) -> bool:

@@ -48,7 +48,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
@@ -64,7 +63,7 @@ from django.utils.translation import ngettext
 
 from assessment import invitations
 from assessment.models import Campaign
-from assessment.respondent_cookie import COOKIE_MAX_AGE, cookie_salt
+from assessment.respondent_cookie import cookie_for_token
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -125,30 +124,6 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def _fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
-
-
-def respondent_cookie(request: HttpRequest, campaign_token: str) -> str | None:
-    """The respondent cookie that the pages of the campaign `campaign_token` signed, if the
-    request carries one (its value); forged, expired or other campaigns' cookies are None.
-
-    No database query: the cookie's name holds the campaign's id and the URL its token,
-    which is all that ``cookie_salt`` reads.
-    """
-    prefix = settings.RATELIMIT_RESPONDENT_COOKIE_PREFIX
-    for name in request.COOKIES:
-        campaign_id = name.removeprefix(prefix)
-        if not (name.startswith(prefix) and campaign_id.isdigit()):
-            continue
-        campaign = SimpleNamespace(pk=int(campaign_id), token=campaign_token)
-        value = request.get_signed_cookie(
-            name,
-            default=None,
-            salt=cookie_salt(campaign),
-            max_age=COOKIE_MAX_AGE,
-        )
-        if value:
-            return value
-    return None
 
 
 # --------------------------------------------------------------------------- counters
@@ -242,10 +217,10 @@ def checks_for(request: HttpRequest) -> list[Check]:
     checks: list[tuple[str, str, Rate | None, int]] = []
     if RESPONDENT_NAMESPACE in match.namespaces:
         ip = client_ip(request) or "unknown"
-        cookie = respondent_cookie(request, match.kwargs.get("token", ""))
+        found = cookie_for_token(request, match.kwargs.get("token", ""))
         per_cookie = _rate("RATELIMIT_RESPONDENT_PER_COOKIE")
-        if cookie is not None and per_cookie is not None:
-            checks.append(("resp-cookie", _fingerprint(cookie), per_cookie, 1))
+        if found is not None and per_cookie is not None:
+            checks.append(("resp-cookie", _fingerprint(found[1]), per_cookie, 1))
         else:
             checks.append(("resp-ip", ip, _rate("RATELIMIT_RESPONDENT_PER_IP"), 1))
         if match.view_name == RESUME_VIEW:

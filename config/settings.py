@@ -173,7 +173,6 @@ RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 RATELIMIT_CACHE = "default"
 RATELIMIT_RESPONDENT_PER_IP = env.str("RATELIMIT_RESPONDENT_PER_IP", default="600/m")
 RATELIMIT_RESPONDENT_PER_COOKIE = env.str("RATELIMIT_RESPONDENT_PER_COOKIE", default="120/m")
-RATELIMIT_RESPONDENT_COOKIE_PREFIX = "kgs_r"
 RATELIMIT_RESUME_PER_IP = env.str("RATELIMIT_RESUME_PER_IP", default="60/m")
 # Failed log-ins per address across all user names (django-axes above locks one user name
 # per address after five): four users' worth of typos a quarter, and a password sprayed

@@ -106,14 +106,17 @@ class ChartRenderer:
         """Start drawing `figures` (SVG text per name), in their order, and return at once;
         `on_chart(name)` is called as each is done. Raises `ChartsUnavailable` when there
         is no browser."""
+        return ChartJob(self, figures, on_chart, self._start_drawing(figures, on_chart))
+
+    def _start_drawing(
+        self, figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None
+    ) -> dict[str, Future]:
         with self._lock:
             loop = self._ensure_running()
-            futures = {
+            return {
                 name: asyncio.run_coroutine_threadsafe(self._draw(name, figure, on_chart), loop)
                 for name, figure in figures.items()
             }
-            deadline = time.monotonic() + CHART_TIMEOUT * max(1, len(figures))
-            return ChartJob(self, futures, deadline)
 
     def stop(self) -> None:
         with self._lock:
@@ -173,19 +176,49 @@ class ChartRenderer:
 
 
 class ChartJob:
-    """Charts being drawn; `svg(name)` waits for one of them."""
+    """Charts being drawn; `svg(name)` waits for one of them.
 
-    def __init__(self, renderer: ChartRenderer, futures: dict[str, Future], deadline: float):
-        self._renderer, self._futures, self._deadline = renderer, futures, deadline
+    When drawing fails, the charts not yet drawn are drawn once more in a fresh browser
+    before the report gives up on them: a tab can lose its scripts while a loaded machine
+    reloads it (kaleido then reports "kaleido_scopes is not defined"), and a fresh start
+    draws them."""
+
+    def __init__(
+        self,
+        renderer: ChartRenderer,
+        figures: Mapping[str, go.Figure],
+        on_chart: Callable[[str], None] | None,
+        futures: dict[str, Future],
+    ):
+        self._renderer, self._figures, self._on_chart = renderer, figures, on_chart
+        self._futures = futures
+        self._deadline = time.monotonic() + CHART_TIMEOUT * max(1, len(futures))
+        self._retried = False
 
     def svg(self, name: str) -> str:
-        try:
-            return self._futures[name].result(timeout=max(0.0, self._deadline - time.monotonic()))
-        except (Exception, CancelledError) as error:
-            for future in self._futures.values():
-                future.cancel()
-            self._renderer.stop()  # the next report starts a fresh browser
-            raise ChartsUnavailable(f"drawing the charts failed: {error!r}") from error
+        while True:
+            try:
+                timeout = max(0.0, self._deadline - time.monotonic())
+                return self._futures[name].result(timeout=timeout)
+            except (Exception, CancelledError) as error:
+                for future in self._futures.values():
+                    future.cancel()
+                self._renderer.stop()  # a fresh browser for the retry, or the next report
+                if self._retried:
+                    raise ChartsUnavailable(f"drawing the charts failed: {error!r}") from error
+                logger.warning("drawing the charts failed (%r); drawing them again", error)
+                self._retry()
+
+    def _retry(self) -> None:
+        self._retried = True
+        drawn = {
+            name: future
+            for name, future in self._futures.items()
+            if future.done() and not future.cancelled() and future.exception() is None
+        }
+        again = {name: self._figures[name] for name in self._futures if name not in drawn}
+        self._futures = {**drawn, **self._renderer._start_drawing(again, self._on_chart)}
+        self._deadline = time.monotonic() + CHART_TIMEOUT * max(1, len(again))
 
 
 renderer = ChartRenderer()

@@ -669,24 +669,24 @@ def test_page_queries_are_few(respondent, plan, django_assert_max_num_queries):
     page_plan.get_page_plan(version, role)  # warm, as in production
     biggest = max(plan.pages, key=lambda page: len(page.items))
     assert len(biggest.items) == 10 and biggest.comment_topic  # with the comment box
-    # campaign, response, the page's answers, its comment
-    with django_assert_max_num_queries(4):
+    # the response with its campaign (one query), the page's answers, its comment
+    with django_assert_max_num_queries(3):
         assert respondent.client.get(respondent.page_url(biggest.number)).status_code == 200
-    # campaign, response, then one transaction: touch response, upsert answers, comment
-    # (+ savepoint and release inside the test transaction)
-    with django_assert_max_num_queries(7):
+    # the response with its campaign, then one transaction: touch response, upsert
+    # answers, comment (+ savepoint and release inside the test transaction)
+    with django_assert_max_num_queries(6):
         result = respondent.answer(biggest.number, "3", comment="Fine.")
     assert result.status_code == 302
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         respondent.answer(biggest.number, "4", comment="")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         assert respondent.client.get(respondent.url("review")).status_code == 200
 
 
 def test_submit_queries_are_few(respondent, django_assert_max_num_queries):
     respondent.start()
     respondent.answer_all()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         assert respondent.submit().status_code == 302
 
 

@@ -251,3 +251,35 @@ def test_a_warm_renderer_draws_each_chart_as_if_fresh():
 
     assert first.startswith("<svg") and "plotly_dark" not in first
     assert without_ids(first) == without_ids(again)
+
+
+def test_charts_that_failed_once_are_drawn_again_in_a_fresh_browser(monkeypatch):
+    """A tab that lost its scripts fails one drawing; the job draws the charts not yet
+    drawn once more, in a fresh browser, and only gives up when that fails too."""
+    import plotly.graph_objects as go
+
+    bars = go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2]), layout={"width": 400, "height": 300})
+    line = go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2]), layout={"width": 400, "height": 300})
+    real_draw = chart_images.ChartRenderer._draw
+    calls: list[str] = []
+
+    async def flaky_draw(self, name, figure, on_chart):
+        calls.append(name)
+        if name == "line" and calls.count("line") == 1:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return await real_draw(self, name, figure, on_chart)
+
+    monkeypatch.setattr(chart_images.ChartRenderer, "_draw", flaky_draw)
+    drawn: list[str] = []
+    job = chart_images.start_svgs({"bars": bars, "line": line}, drawn.append)
+    assert job.svg("bars").startswith("<svg")
+    assert job.svg("line").startswith("<svg")
+    assert calls.count("line") == 2 and calls.count("bars") == 1  # bars was not redrawn
+    assert sorted(drawn) == ["bars", "line"]  # progress counts each chart once
+
+    async def always_failing(self, name, figure, on_chart):
+        raise RuntimeError("the browser closed")
+
+    monkeypatch.setattr(chart_images.ChartRenderer, "_draw", always_failing)
+    with pytest.raises(chart_images.ChartsUnavailable, match="the browser closed"):
+        chart_images.start_svgs({"bars": bars}).svg("bars")
