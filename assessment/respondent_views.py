@@ -55,6 +55,13 @@ class Visit:
     response: Response | None
 
     @property
+    def answering(self) -> Response:
+        """The response being answered, on the pages behind `response_in_progress`."""
+        if self.response is None:
+            raise RuntimeError("a page behind response_in_progress has a response")
+        return self.response
+
+    @property
     def plan(self) -> PagePlan:
         role = self.response.role if self.response is not None else None
         return page_plan.get_page_plan(self.campaign.questionnaire_version, role)
@@ -102,6 +109,21 @@ def _no_response(request: HttpRequest, visit: Visit) -> HttpResponse:
         link=(reverse("respondent:resume", args=[visit.campaign.token]), _("Enter a resume code")),
         tone="warning",
     )
+
+
+def response_in_progress(view: Callable) -> Callable:
+    """For the pages of a response being answered: without one, start over (or use the
+    resume code); once it is submitted, the page that says so."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, visit: Visit, *args, **kwargs) -> HttpResponse:
+        if visit.response is None:
+            return _no_response(request, visit)
+        if visit.response.is_submitted:
+            return already_submitted_page(request, visit.campaign)
+        return view(request, visit, *args, **kwargs)
+
+    return wrapped
 
 
 def _resume_context(visit: Visit) -> dict:
@@ -285,11 +307,8 @@ def _render_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 @respondent_visit
+@response_in_progress
 def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
-    if visit.response is None:
-        return _no_response(request, visit)
-    if visit.response.is_submitted:
-        return already_submitted_page(request, visit.campaign)
     plan = visit.plan
     current = plan.page(number)
     if current is None:
@@ -304,7 +323,7 @@ def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
             tone="warning",
         )
     if request.method != "POST":
-        values, comment = responding.page_values(visit.response, current)
+        values, comment = responding.page_values(visit.answering, current)
         return _render_page(request, visit, current, values, comment)
 
     entry = responding.parse_page(plan, current, request.POST)
@@ -312,7 +331,7 @@ def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
         comment = entry.comment if entry.comment is not None else ""
         return _render_page(request, visit, current, entry.values, comment, entry, status=400)
     try:
-        responding.save_page(visit.response, current, entry, language=visit.language)
+        responding.save_page(visit.answering, current, entry, language=visit.language)
     except responding.AlreadySubmitted:
         return already_submitted_page(request, visit.campaign)
 
@@ -362,12 +381,9 @@ def _render_review(
 
 @require_http_methods(["GET", "HEAD"])
 @respondent_visit
+@response_in_progress
 def review(request: HttpRequest, visit: Visit) -> HttpResponse:
-    if visit.response is None:
-        return _no_response(request, visit)
-    if visit.response.is_submitted:
-        return already_submitted_page(request, visit.campaign)
-    return _render_review(request, visit, visit.response)
+    return _render_review(request, visit, visit.answering)
 
 
 @require_POST
@@ -421,14 +437,11 @@ def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
 
 @require_GET
 @respondent_visit
+@response_in_progress
 def saved(request: HttpRequest, visit: Visit) -> HttpResponse:
-    if visit.response is None:
-        return _no_response(request, visit)
-    if visit.response.is_submitted:
-        return already_submitted_page(request, visit.campaign)
     context = {
         "campaign": visit.campaign,
-        "continue_url": _continue_url(visit.campaign, visit.plan, visit.response),
+        "continue_url": _continue_url(visit.campaign, visit.plan, visit.answering),
         "link_url": request.build_absolute_uri(
             reverse("respondent:campaign", args=[visit.campaign.token])
         ),

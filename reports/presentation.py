@@ -81,6 +81,32 @@ def role_names() -> dict[str, str]:
     return {code: str(label) for code, label in Response.ROLES}
 
 
+@dataclass(frozen=True)
+class CommentGroup:
+    """The listed comments written at the end of one framework; `code` "" for those on
+    the whole response."""
+
+    code: str
+    name: str
+    texts: tuple[str, ...]
+
+
+def comment_groups(profile: Profile) -> list[CommentGroup]:
+    """The listed comments by framework, in the questionnaire's order (each group keeps
+    the profile's shuffled order); comments on the whole response last."""
+    names = {f.code: f.name for f in profile.frameworks}
+    by_code: dict[str, list[str]] = {}
+    for comment in profile.comments:
+        code = comment.framework if comment.framework in names else ""
+        by_code.setdefault(code, []).append(comment.text)
+    groups = [
+        CommentGroup(code, names[code], tuple(by_code[code])) for code in names if code in by_code
+    ]
+    if "" in by_code:
+        groups.append(CommentGroup("", _("About the questionnaire as a whole"), tuple(by_code[""])))
+    return groups
+
+
 def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
     """Everything the dashboard and the report show of a profile with results.
 
@@ -156,6 +182,7 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
         "priorities": [rows[c] for c in profile.priorities if c in rows],
         "strengths": [rows[c] for c in profile.strengths if c in rows],
         "changes": [r for r in rows.values() if r.dim.change is not None],
+        "comment_groups": comment_groups(profile),
         "not_comparable": [
             rows[c] for c in (profile.previous or {}).get("not_comparable", ()) if c in rows
         ],

@@ -112,6 +112,15 @@ class GapProfile:
 
 
 @dataclass(frozen=True)
+class CommentProfile:
+    """A listed comment and the framework it was written at the end of (a framework
+    code; "" for a comment on the whole response, as in an imported file)."""
+
+    framework: str
+    text: str
+
+
+@dataclass(frozen=True)
 class StageText:
     code: str
     name: str
@@ -157,7 +166,7 @@ class Profile:
     # {"slug", "name", "closes_at", "version", "not_comparable"} of the previous round;
     # "not_comparable": dimension codes its questionnaire version measured otherwise.
     previous: dict[str, Any] | None
-    comments: tuple[str, ...]  # free text of groups that meet k, shuffled, no timestamps
+    comments: tuple[CommentProfile, ...]  # of groups that meet k, shuffled, no timestamps
     comments_hidden: int  # comments left out because their group is below k
     generated_at: datetime = field(default_factory=datetime.now)
     # True when the scope has fewer than k submitted responses: every score is None,

@@ -27,6 +27,7 @@ from reports import comparisons, scoring
 from reports.data import CampaignStructure, full_code, load_structure, load_teams, submitted_filter
 from reports.profile import (
     FEWER_THAN_K,
+    CommentProfile,
     DimensionProfile,
     FrameworkProfile,
     FrameworkStageText,
@@ -228,29 +229,31 @@ def _comment_order_key(campaign: Campaign, text: str) -> str:
 
 def _comments(
     campaign: Campaign, scope: _Scope, results: CountedResults, below_threshold: bool
-) -> tuple[tuple[str, ...], int]:
-    """Comments of the scope's respondents in teams that may list comments; the number
-    left out. Views of a role list none: a role's list intersected with a team's would
-    be that team × role. One query."""
+) -> tuple[tuple[CommentProfile, ...], int]:
+    """Comments of the scope's respondents in teams that may list comments, each with
+    its framework; the number left out. Views of a role list none: a role's list
+    intersected with a team's would be that team × role. One query."""
     rows = Comment.objects.filter(submitted_filter(campaign, prefix="response__")).values_list(
-        "response_id", "text"
+        "response_id", "topic", "text"
     )
     row_of = results.data.row_of()
     release = results.release
     listed = release.comment_teams if scope.role is None and not below_threshold else frozenset()
     in_scope = release.mask(scope.group)
-    shown: list[str] = []
+    shown: list[CommentProfile] = []
     hidden = 0
-    for response_id, text in rows:
+    for response_id, topic, text in rows:
         row = row_of.get(response_id)
         text = (text or "").strip()
         if row is None or not text or not in_scope[row]:
             continue
         if release.cells[row][0] in listed:
-            shown.append(text)
+            # A comment of the time when each page asked for one carries the page's
+            # dimension (`keys.journey`): it belongs to that dimension's framework.
+            shown.append(CommentProfile(framework=topic.split(".")[0], text=text))
         else:
             hidden += 1
-    shown.sort(key=lambda t: _comment_order_key(campaign, t))
+    shown.sort(key=lambda c: _comment_order_key(campaign, c.text))
     return tuple(shown), hidden
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from reports.pdf import ReportInput, render_pdf
 
@@ -71,7 +71,8 @@ def finished(key: ReportKey) -> Path | None:
 
 
 def status(key: ReportKey) -> dict[str, Any]:
-    """{"state": "done" | "running" | "failed" | "none", "done", "steps", "message"}."""
+    """{"state": "done" | "running" | "failed" | "none", "done", "steps", "message"}, the
+    message in the active language (a Dutch page follows an English report in Dutch)."""
     if finished(key):
         return {"state": "done", "done": 1, "steps": 1, "message": ""}
     try:
@@ -80,7 +81,8 @@ def status(key: ReportKey) -> dict[str, Any]:
         return {"state": "none", "done": 0, "steps": 1, "message": ""}
     if current.get("state") == "running" and time.time() - current.get("at", 0) > STALE_AFTER:
         return {"state": "failed", "done": 0, "steps": 1, "message": _("The report stalled.")}
-    return current
+    message = current.get("message") or ""
+    return {**current, "message": _(message) if message else ""}
 
 
 def start(key: ReportKey, report: ReportInput) -> bool:
@@ -97,28 +99,26 @@ def start(key: ReportKey, report: ReportInput) -> bool:
         key.status_path.unlink(missing_ok=True)
         return start(key, report)
     os.close(descriptor)
-    _write_status(key, "running", 0, 1, _("Starting"))
-    language = translation.get_language()
+    _write_status(key, "running", 0, 1, gettext_noop("Starting"))
     threading.Thread(
-        target=_make, args=(key, report, language), name=f"report {key.family}", daemon=True
+        target=_make, args=(key, report), name=f"report {key.family}", daemon=True
     ).start()
     return True
 
 
-def _make(key: ReportKey, report: ReportInput, language: str) -> None:
-    with translation.override(language):
-        try:
-            pdf = render_pdf(
-                report,
-                progress=lambda done, steps, message: _write_status(
-                    key, "running", done, steps, message
-                ),
-            )
-        except Exception:
-            logger.exception("report %s failed", key.family)
-            _write_status(key, "failed", 0, 1, _("Making the report failed."))
-            return
-        _store(key, pdf)
+def _make(key: ReportKey, report: ReportInput) -> None:
+    try:
+        pdf = render_pdf(
+            report,
+            progress=lambda done, steps, message: _write_status(
+                key, "running", done, steps, message
+            ),
+        )
+    except Exception:
+        logger.exception("report %s failed", key.family)
+        _write_status(key, "failed", 0, 1, gettext_noop("Making the report failed."))
+        return
+    _store(key, pdf)
 
 
 def _store(key: ReportKey, pdf: bytes) -> None:

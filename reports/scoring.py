@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, overload
 
 import numpy as np
@@ -197,12 +198,21 @@ def rwg_j(mean_variance: float, j: int) -> float | None:
     return top / (top + ratio)
 
 
+def round_as_shown(value: float | Decimal, decimals: int) -> Decimal:
+    """`value` with `decimals` decimals as every table and chart shows it: rounded half
+    up from the shortest repr, as Django's `floatformat` does."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
 def agreement_label(rwg: float | None) -> str | None:
+    """strong / moderate / weak, decided on rwg(J) as shown (two decimals), so that a
+    shown 0.70 is always strong."""
     if rwg is None:
         return None
-    if rwg >= AGREEMENT_STRONG:
+    shown = round_as_shown(rwg, 2)
+    if shown >= Decimal(str(AGREEMENT_STRONG)):
         return "strong"
-    if rwg >= AGREEMENT_MODERATE:
+    if shown >= Decimal(str(AGREEMENT_MODERATE)):
         return "moderate"
     return "weak"
 

@@ -56,11 +56,12 @@ def agreement_chart(profile: Profile) -> go.Figure:
                 "line": {"width": 0},
             },
             width=0.62,
-            name=_("Agreement rwg(J)"),
+            name=_("Agreement"),
             customdata=[
                 ""
                 if row.dim is None
-                else f"{escape(row.dim.name)}<br>rwg(J) = {format_number(row.dim.agreement, 2)}"
+                else f"{escape(row.dim.name)}<br>{_('Agreement')} "
+                f"{format_number(row.dim.agreement, 2)}"
                 + (f" · {words[row.dim.agreement_label]}" if row.dim.agreement_label else "")
                 for row in rows
             ],
@@ -121,7 +122,7 @@ def agreement_chart(profile: Profile) -> go.Figure:
         list_height(len(rows), per_row=22, extra=90, minimum=240),
         margin={"l": 10, "r": 30, "t": 30, "b": 44, "pad": 6},
         xaxis=value_axis(
-            _("Agreement within the group, rwg(J)"),
+            _("Agreement within the group (0 to 1)"),
             range=[0, 1.3],
             tickmode="array",
             tickvals=[0, 0.25, 0.5, 0.7, 1],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
@@ -15,6 +15,7 @@ from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 from reports.profile import DimensionProfile, FrameworkProfile, Profile
+from reports.scoring import round_as_shown
 
 # The stage fills of static/css/stages.css (--stage-rough ... --stage-shining).
 STAGE_COLOURS: dict[str, str] = {
@@ -58,22 +59,16 @@ BAND_OPACITY = 0.13  # stage bands behind bars
 # =========================================================================== numbers and text
 
 
-def _round(value: float | Decimal, decimals: int) -> Decimal:
-    """Rounded half up from the shortest repr, as the `floatformat` filter of the
-    dashboard's tables does, so chart and table always show the same digits."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-
-
 def format_number(value: float | Decimal | None, decimals: int = 1) -> str:
     """A number with `decimals` decimals in the active language; "–" for None."""
     if value is None:
         return "–"
-    return number_format(_round(value, decimals), decimals)
+    return number_format(round_as_shown(value, decimals), decimals)
 
 
 def format_change(value: float) -> str:
     """A change with its sign: +1.5 / −1.5 / 0.0 (typographic minus)."""
-    rounded = _round(value, 1)
+    rounded = round_as_shown(value, 1)
     if rounded > 0:
         return "+" + format_number(rounded)
     if rounded < 0:

@@ -1,6 +1,6 @@
 /* The campaign dashboard: draws the Plotly figures whose JSON sits in
    <script type="application/json"> blocks beside their containers, and submits the
-   filter form when a list changes. A plain script with no inline code: the
+   filter form when a list changes, and filters the comments by framework. A plain script with no inline code: the
    Content-Security-Policy allows only our own files. The figures come from
    reports/charts.py with a fixed width for static export; here they fill their card. */
 (function () {
@@ -159,8 +159,23 @@
     });
   }
 
+  /* The comments' framework filter: shows one framework's group, or all. Without
+     JavaScript the filter stays hidden and every group is shown. */
+  function filterComments() {
+    var select = document.getElementById("comment-filter");
+    if (!select) return;
+    var groups = document.querySelectorAll(".comment-group[data-framework]");
+    select.closest("[hidden]") && select.closest("[hidden]").removeAttribute("hidden");
+    select.addEventListener("change", function () {
+      groups.forEach(function (group) {
+        group.hidden = select.value !== "*" && group.getAttribute("data-framework") !== select.value;
+      });
+    });
+  }
+
   function start() {
     autosubmitFilters();
+    filterComments();
     drawCharts();
   }
 

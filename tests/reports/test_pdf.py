@@ -137,7 +137,7 @@ def test_check_warns_without_a_browser(settings):
 
 def test_comments_are_plain_text_and_nothing_is_fetched(campaign, fetchers):
     report = pdf.report_input(campaign, "en")
-    assert EVIL_COMMENT in report.profile.comments
+    assert EVIL_COMMENT in [c.text for c in report.profile.comments]
     html = pdf.render_html(report)
     assert "&lt;img src=&quot;file:///etc/hostname&quot;&gt;" in html
     assert "<script>" not in html
@@ -283,3 +283,36 @@ def test_charts_that_failed_once_are_drawn_again_in_a_fresh_browser(monkeypatch)
     monkeypatch.setattr(chart_images.ChartRenderer, "_draw", always_failing)
     with pytest.raises(chart_images.ChartsUnavailable, match="the browser closed"):
         chart_images.start_svgs({"bars": bars}).svg("bars")
+
+
+def test_the_cover_shows_the_campaigns_own_days_and_who_the_rate_counts(campaign):
+    """The campaign is open up to, not including, `closes_at` (the first moment after its
+    last day): the cover names the last day itself, as the campaign page does."""
+    import datetime as dt
+
+    from assessment.campaigns import end_of_day, start_of_day
+    from assessment.models import Campaign
+
+    Campaign.objects.filter(pk=campaign.pk).update(
+        opens_at=start_of_day(dt.date(2026, 3, 2)), closes_at=end_of_day(dt.date(2026, 3, 15))
+    )
+    campaign.refresh_from_db()
+    english = one_line(
+        pdf_text(pdf.render_pdf(pdf.report_input(campaign, "en"), with_charts=False))[0]
+    )
+    assert "2 March 2026 – 15 March 2026" in english
+    assert "16 March 2026" not in english
+    # Nobody was invited by e-mail: the rate counts against the team sizes, and says so.
+    assert "of about 20 people in the teams" in english
+    dutch = one_line(
+        pdf_text(pdf.render_pdf(pdf.report_input(campaign, "nl"), with_charts=False))[0]
+    )
+    assert "2 maart 2026 – 15 maart 2026" in dutch
+
+
+def test_the_report_is_a_tagged_pdf_in_its_language(campaign):
+    data = pdf.render_pdf(pdf.report_input(campaign, "nl"), with_charts=False)
+    catalog = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert "/StructTreeRoot" in catalog  # headings, tables and reading order for a reader
+    assert catalog["/Lang"] == "nl"
+    assert bool(catalog["/MarkInfo"]["/Marked"])

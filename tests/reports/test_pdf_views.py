@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reports import pdf, report_jobs
 from tests.builders import add_responses
@@ -135,3 +136,14 @@ def test_other_consultants_get_nothing(client, campaign, other_consultant):
     client.force_login(other_consultant)
     assert client.get(report_url(campaign, lang="en")).status_code == 404
     assert not list(report_jobs.cache_dir().iterdir())
+
+
+def test_the_progress_speaks_the_language_of_the_page_that_follows_it(owner, campaign):
+    """A Dutch page following an English report reads its progress in Dutch."""
+    key = report_jobs.ReportKey(campaign.slug, "en", None, "a" * 64)
+    report_jobs._write_status(key, "running", 1, 4, "Writing the PDF")
+    with translation.override("nl"):
+        assert report_jobs.status(key)["message"] == "Het PDF-bestand wordt aangemaakt"
+    with translation.override("en"):
+        assert report_jobs.status(key)["message"] == "Writing the PDF"
+    key.status_path.unlink()

@@ -282,7 +282,7 @@ def test_comments_of_small_groups_are_hidden(teams_campaign):
     profile = build_profile(teams_campaign)
     # Comments are listed per whole team of at least k: North and South -> shown;
     # Tiny (2) and the one respondent without a team -> hidden.
-    assert sorted(profile.comments) == [
+    assert sorted(c.text for c in profile.comments) == [
         "North manager speaking",
         "South board remark",
         "South employee remark",
@@ -304,7 +304,7 @@ def test_scope_team(teams_campaign):
         ("manager", True),
         ("employee", True),
     ]
-    assert north.comments == ("North manager speaking",)
+    assert [c.text for c in north.comments] == ["North manager speaking"]
 
 
 def test_scope_below_k_raises(teams_campaign):

@@ -273,12 +273,27 @@ def test_rwg_intermediate_value_by_hand() -> None:
     assert rwg_j(7 / 6, 2) == pytest.approx(10 / 17)
 
 
-def test_agreement_labels() -> None:
+def test_agreement_labels_are_decided_on_the_value_as_shown() -> None:
     assert agreement_label(0.70) == "strong"
-    assert agreement_label(0.6999) == "moderate"
+    assert agreement_label(0.6999) == "strong"  # shown as 0.70, next to "0.70 strong"
+    assert agreement_label(0.695) == "strong"  # floatformat:2 shows 0.70 (half up)
+    assert agreement_label(0.6949) == "moderate"  # shown as 0.69
     assert agreement_label(0.50) == "moderate"
-    assert agreement_label(0.4999) == "weak"
+    assert agreement_label(0.4999) == "moderate"  # shown as 0.50
+    assert agreement_label(0.4949) == "weak"  # shown as 0.49
     assert agreement_label(None) is None
+
+
+def test_agreement_labels_agree_with_the_shown_number_for_every_value() -> None:
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    for tenthousandth in range(0, 10001):
+        rwg = tenthousandth / 10000
+        with translation.override("en"):
+            shown = float(floatformat(rwg, 2))
+        expected = "strong" if shown >= 0.70 else "moderate" if shown >= 0.50 else "weak"
+        assert agreement_label(rwg) == expected, rwg
 
 
 def test_favourable_share_uses_keyed_values() -> None:

@@ -121,7 +121,7 @@ def harvest(campaign) -> tuple[dict[str, list[tuple]], list[tuple[set, tuple[str
             continue
         scope_cells = cells_of(team, role)
         by_scope[(team, role)] = profile
-        comment_lists.append((scope_cells, profile.comments))
+        comment_lists.append((scope_cells, [c.text for c in profile.comments]))
         for dim in profile.dimensions():
             if dim.score is not None:
                 published[dim.code].append((scope_cells, dim.n, dim.score))
