@@ -292,6 +292,9 @@ class Response(models.Model):
     language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="nl")
     # Made from a browser in which a consultant was logged in: a try-out, never a result.
     is_test = models.BooleanField(_("test response"), default=False)
+    # Started on a team link in workshop-tablet mode: only such a response, once
+    # submitted, hands the device to the next person (`responding.starts_afresh`).
+    on_workshop_tablet = models.BooleanField(default=False, editable=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

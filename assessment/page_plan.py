@@ -47,6 +47,7 @@ class PlanItem:
 class Section:
     """One dimension's statements on a page, under the dimension's name."""
 
+    dimension: str  # full code
     title_nl: str
     title_en: str
     items: tuple[PlanItem, ...]
@@ -144,12 +145,25 @@ def _sections_of(dimension, items: list, plan_item) -> list[Section]:
     size = -(-len(items) // parts)
     return [
         Section(
+            dimension=dimension.full_code,
             title_nl=dimension.name_nl,
             title_en=dimension.name_en,
             items=tuple(plan_item(item) for item in items[start : start + size]),
         )
         for start in range(0, len(items), size)
     ]
+
+
+def _joined(sections: list[Section]) -> tuple[Section, ...]:
+    """The page's sections with the parts of one split dimension that land on the same
+    page joined again under one heading."""
+    joined: list[Section] = []
+    for section in sections:
+        if joined and joined[-1].dimension == section.dimension:
+            joined[-1] = replace(joined[-1], items=joined[-1].items + section.items)
+        else:
+            joined.append(section)
+    return tuple(joined)
 
 
 def build_page_plan(
@@ -193,7 +207,7 @@ def build_page_plan(
         framework_pages: list[Page] = []
         start = 0
         for taken in group_dimensions([len(section.items) for section in sections]):
-            page_sections = tuple(sections[start : start + taken])
+            page_sections = _joined(sections[start : start + taken])
             start += taken
             page_items = tuple(item for section in page_sections for item in section.items)
             framework_pages.append(

@@ -102,7 +102,7 @@ def cookie_for_token(request: HttpRequest, campaign_token: str) -> tuple[int, st
     """
     for name in request.COOKIES:
         campaign_id = name.removeprefix(COOKIE_PREFIX)
-        if not (name.startswith(COOKIE_PREFIX) and campaign_id.isdigit()):
+        if not (name.startswith(COOKIE_PREFIX) and campaign_id.isascii() and campaign_id.isdigit()):
             continue
         value = request.get_signed_cookie(
             name,

@@ -1,5 +1,8 @@
 """The respondent's pages: thin views around `assessment.responding`.
 
+Every page is sent with `never_cache` (no-store): on a shared workshop tablet the next
+person cannot page back to the answers of the one before.
+
 No account and no session: the response is found through a signed cookie per campaign
 (see `respondent_cookie.Credentials`). Every page activates the campaign's language unless the
 visitor picked one with the language switcher, and every page first checks that the
@@ -17,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import page_plan, respondent_cookie, responding
@@ -154,7 +158,7 @@ def _entry(
         read_cookie(request, campaign), invitation_token
     )
     response = responding.find_response(campaign, credentials)
-    if responding.starts_afresh(fixed_team, response):
+    if invitation is None and responding.starts_afresh(fixed_team, response):
         credentials, response = Credentials(), None  # the next person on a shared tablet
 
     if response is not None:
@@ -187,6 +191,9 @@ def _entry(
                 language=language,
                 key=invitation_token or None,
                 is_test=request.user.is_authenticated,
+                on_workshop_tablet=(
+                    invitation is None and fixed_team is not None and fixed_team.workshop_tablet
+                ),
             )
         except responding.AlreadySubmitted:
             return already_submitted_page(request, campaign)
@@ -214,6 +221,7 @@ def _entry(
     return render(request, "respondent/welcome.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 def campaign_entry(request: HttpRequest, token: str) -> HttpResponse:
@@ -221,6 +229,7 @@ def campaign_entry(request: HttpRequest, token: str) -> HttpResponse:
     return _entry(request, _found(responding.find_campaign(token), "campaign"))
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 def team_entry(request: HttpRequest, token: str) -> HttpResponse:
@@ -235,6 +244,7 @@ def _found(found: T | None, what: str) -> T:
     return found
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 def invitation_entry(request: HttpRequest, token: str) -> HttpResponse:
@@ -304,6 +314,7 @@ def _render_page(
     return render(request, "respondent/page.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 @respondent_visit
@@ -379,6 +390,7 @@ def _render_review(
     return render(request, "respondent/review.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD"])
 @respondent_visit
 @response_in_progress
@@ -386,6 +398,7 @@ def review(request: HttpRequest, visit: Visit) -> HttpResponse:
     return _render_review(request, visit, visit.answering)
 
 
+@never_cache
 @require_POST
 @respondent_csrf
 @respondent_visit
@@ -414,6 +427,7 @@ def submit(request: HttpRequest, visit: Visit) -> HttpResponse:
     return HttpResponseRedirect(reverse("respondent:thanks", args=[visit.campaign.token]))
 
 
+@never_cache
 @require_GET
 @respondent_visit
 def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
@@ -435,6 +449,7 @@ def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
     return render(request, "respondent/thanks.html", context)
 
 
+@never_cache
 @require_GET
 @respondent_visit
 @response_in_progress
@@ -453,6 +468,7 @@ def saved(request: HttpRequest, visit: Visit) -> HttpResponse:
     return render(request, "respondent/saved.html", context)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @respondent_csrf
 @respondent_visit

@@ -147,12 +147,15 @@ def find_response_with_campaign(
 
 
 def starts_afresh(team: Team | None, response: Response | None) -> bool:
-    """A workshop tablet's team link: the response this device submitted does not stop
-    the next person, who starts a new response, unlinked from the one before."""
+    """A workshop tablet's team link: the response this device submitted there does not
+    stop the next person, who starts a new response, unlinked from the one before. Only a
+    response started on that link in tablet mode counts: one from a personal phone (the
+    campaign link, an invitation) never offers a fresh start."""
     return (
         team is not None
         and team.workshop_tablet
         and response is not None
+        and response.on_workshop_tablet
         and response.is_submitted
         and response.team_id == team.pk
     )
@@ -189,6 +192,7 @@ def start_response(
     language: str,
     key: str | None = None,
     is_test: bool = False,
+    on_workshop_tablet: bool = False,
 ) -> Started:
     """Create the response a respondent answers into.
 
@@ -198,6 +202,7 @@ def start_response(
     started, so that a reminder keeps its link; raises AlreadySubmitted when the
     invitation was completed, LinkReplaced when a reminder replaced its link.
     `is_test`: started in a browser where a consultant is logged in.
+    `on_workshop_tablet`: started on a team link in workshop-tablet mode.
     """
     if role not in Response.ROLE_CODES:
         raise ValueError(f"unknown role {role!r}")
@@ -226,6 +231,7 @@ def start_response(
                     key_digest=key_digest,
                     resume_code_digest=digest("resume", code),
                     is_test=is_test,
+                    on_workshop_tablet=on_workshop_tablet,
                 )
             return Started(response, Credentials(key=key, code=code), created=True)
         except IntegrityError:

@@ -162,12 +162,11 @@ class ChartSet:
 
     def start(self, html: str, progress: Callable[[int], None]) -> None:
         """Starts drawing the charts in the order in which `html` shows them."""
-        drawn = 0
+        drawn: set[str] = set()
 
-        def one_more(_name: str) -> None:
-            nonlocal drawn
-            drawn += 1
-            progress(drawn)
+        def one_more(name: str) -> None:
+            drawn.add(name)  # a chart drawn again after a failure counts once
+            progress(len(drawn))
 
         def position(name: str) -> int:
             found = html.find(chart_url(name))

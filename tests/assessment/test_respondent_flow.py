@@ -44,6 +44,37 @@ def test_pages_break_between_dimensions_near_six_to_eight_statements():
     assert page_plan.group_dimensions([]) == []
 
 
+def test_a_dimension_larger_than_a_page_is_split_and_joined_where_its_parts_meet():
+    def item(n: int) -> page_plan.PlanItem:
+        return page_plan.PlanItem(
+            pk=n, code=f"a.big.{n}", number=n, bipolar=False, text_nl="", text_en=""
+        )
+
+    def section(dimension: str, numbers: range) -> page_plan.Section:
+        items = tuple(item(n) for n in numbers)
+        return page_plan.Section(
+            dimension=dimension, title_nl=dimension, title_en=dimension, items=items
+        )
+
+    # 9 statements in one dimension: two sections of 5 and 4 (at most 8 each) ...
+    parts = page_plan._sections_of(
+        type("Dimension", (), {"full_code": "a.big", "name_nl": "Groot", "name_en": "Big"})(),
+        list(range(1, 10)),
+        item,
+    )
+    assert [len(p.items) for p in parts] == [5, 4]
+    # ... which, landing on one page (9 costs 2, 5 + 4 costs 7), show one heading.
+    assert page_plan.group_dimensions([5, 4]) == [2]
+    joined = page_plan._joined(
+        [
+            section("a.big", range(1, 6)),
+            section("a.big", range(6, 10)),
+            section("a.small", range(10, 12)),
+        ]
+    )
+    assert [(s.dimension, len(s.items)) for s in joined] == [("a.big", 9), ("a.small", 2)]
+
+
 def _check_plan(plan, version):
     """Pages hold whole dimensions of one framework; each framework's last page asks for
     its comment; statements are numbered through."""
@@ -54,7 +85,9 @@ def _check_plan(plan, version):
         assert {item.code.split(".")[0] for item in page.items} == {page.framework_code}
         assert page.items == tuple(item for section in page.sections for item in section.items)
         for section in page.sections:
-            assert len({item.code.rsplit(".", 1)[0] for item in section.items}) == 1
+            assert {item.code.rsplit(".", 1)[0] for item in section.items} == {section.dimension}
+        dimensions = [section.dimension for section in page.sections]
+        assert len(dimensions) == len(set(dimensions))  # one heading per dimension
     frameworks = [page.framework_code for page in plan.pages]
     last_pages = [
         page

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessment import responding
 from assessment.models import Response
-from tests.assessment.conftest import Respondent
+from tests.assessment.conftest import Respondent, make_invitation
 from tests.factories import CampaignFactory, OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ def tablet_team(campaign):
     return team
 
 
-def answer_and_submit(respondent: Respondent, link: str, role: str) -> None:
-    assert respondent.start(role=role, link=link).status_code == 302
+def answer_and_submit(respondent: Respondent, link: str, role: str, team=None) -> None:
+    assert respondent.start(role=role, link=link, team=team).status_code == 302
     respondent.answer_all("4" if role == Response.EMPLOYEE else "2")
     assert respondent.submit()["Location"] == respondent.url("thanks")
 
@@ -36,6 +36,8 @@ def test_two_people_answer_in_turn_on_one_tablet(campaign, tablet_team):
 
     thanks = device.client.get(device.url("thanks")).content.decode()
     assert "Next person: start a new questionnaire" in thanks and f'href="{link}"' in thanks
+    assert "You can close this page." not in thanks
+    assert first.on_workshop_tablet
 
     welcome = device.client.get(link)  # the next person, on the same device
     assert welcome.status_code == 200 and 'name="role"' in welcome.content.decode()
@@ -79,13 +81,58 @@ def test_a_half_finished_response_on_the_tablet_is_continued_not_replaced(campai
 
 def test_starts_afresh_only_after_a_submission_on_the_same_tablet_team(campaign, tablet_team):
     other = campaign.teams.get(name="Customer service")
-    submitted = Response(team=tablet_team, status=Response.SUBMITTED)
-    assert responding.starts_afresh(tablet_team, submitted)
-    assert not responding.starts_afresh(tablet_team, Response(team=tablet_team))  # in progress
+
+    def submitted(team, on_tablet=True):
+        return Response(team=team, status=Response.SUBMITTED, on_workshop_tablet=on_tablet)
+
+    assert responding.starts_afresh(tablet_team, submitted(tablet_team))
+    in_progress = Response(team=tablet_team, on_workshop_tablet=True)
+    assert not responding.starts_afresh(tablet_team, in_progress)
     assert not responding.starts_afresh(tablet_team, None)
-    assert not responding.starts_afresh(None, submitted)
-    assert not responding.starts_afresh(tablet_team, Response(team=other, status="submitted"))
-    assert not responding.starts_afresh(other, Response(team=other, status="submitted"))
+    assert not responding.starts_afresh(None, submitted(tablet_team))
+    assert not responding.starts_afresh(tablet_team, submitted(other))
+    assert not responding.starts_afresh(other, submitted(other))
+    # Started elsewhere (the campaign link, an invitation) and filed under the team.
+    assert not responding.starts_afresh(tablet_team, submitted(tablet_team, on_tablet=False))
+
+
+def test_a_personal_phone_on_the_campaign_link_is_not_a_tablet(campaign, tablet_team):
+    """Choosing the tablet team on the campaign link, on one's own phone, offers no fresh
+    start: the device has taken part."""
+    phone = Respondent(campaign, Client())
+    answer_and_submit(phone, phone.url("campaign"), Response.EMPLOYEE, team=tablet_team)
+    assert phone.response().team == tablet_team and not phone.response().on_workshop_tablet
+    thanks = phone.client.get(phone.url("thanks")).content.decode()
+    assert "Next person" not in thanks and "You can close this page." in thanks
+    link = reverse("respondent:team", args=[tablet_team.token])
+    again = phone.client.get(link).content.decode()
+    assert "already" in again and 'name="role"' not in again
+    assert Response.objects.filter(campaign=campaign).count() == 1
+
+
+def test_an_invitation_on_a_tablet_team_is_never_handed_on(campaign, tablet_team):
+    invitation, token = make_invitation(campaign, "anna@example.nl", team=tablet_team)
+    device = Respondent(campaign, Client())
+    link = reverse("respondent:invitation", args=[token])
+    answer_and_submit(device, link, Response.EMPLOYEE)
+    assert not device.response().on_workshop_tablet
+    again = device.client.get(link).content.decode()
+    assert "already" in again and 'name="role"' not in again
+    invitation.refresh_from_db()
+    assert invitation.completed
+
+
+def test_no_page_of_the_questionnaire_is_kept_for_the_back_button(campaign, tablet_team):
+    device = Respondent(campaign, Client())
+    link = reverse("respondent:team", args=[tablet_team.token])
+    pages = [link]
+    device.start(link=link)
+    pages += [device.page_url(1), device.url("review"), device.url("saved")]
+    for url in pages:
+        response = device.client.get(url)
+        assert "no-store" in response["Cache-Control"], url
+    answer_and_submit(Respondent(campaign, device.client), link, Response.MANAGER)
+    assert "no-store" in device.client.get(device.url("thanks"))["Cache-Control"]
 
 
 def test_the_consultant_switches_tablet_mode_per_team(en_client, consultant, quick_version):
