@@ -48,7 +48,7 @@ def cookie_name(campaign: Campaign) -> str:
 
 
 class SaltSource(Protocol):
-    """What `cookie_salt` reads of a campaign; the rate limiter passes these two alone."""
+    """What `cookie_salt` reads of a campaign; `cookie_for_token` passes these two alone."""
 
     @property
     def pk(self) -> int: ...
@@ -116,10 +116,6 @@ def cookie_for_token(request: HttpRequest, campaign_token: str) -> tuple[int, st
 
 
 def read_cookie(request: HttpRequest, campaign: Campaign) -> Credentials:
-    value = request.get_signed_cookie(
-        cookie_name(campaign),
-        default=None,
-        salt=cookie_salt(campaign),
-        max_age=COOKIE_MAX_AGE,
-    )
-    return unpack_cookie(value)
+    """The credentials of this campaign's cookie; empty without a valid one."""
+    found = cookie_for_token(request, campaign.token)
+    return unpack_cookie(found[1]) if found and found[0] == campaign.pk else Credentials()

@@ -106,11 +106,12 @@ class ChartRenderer:
         """Start drawing `figures` (SVG text per name), in their order, and return at once;
         `on_chart(name)` is called as each is done. Raises `ChartsUnavailable` when there
         is no browser."""
-        return ChartJob(self, figures, on_chart, self._start_drawing(figures, on_chart))
+        return ChartJob(self, figures, on_chart, self.start_drawing(figures, on_chart))
 
-    def _start_drawing(
+    def start_drawing(
         self, figures: Mapping[str, go.Figure], on_chart: Callable[[str], None] | None
     ) -> dict[str, Future]:
+        """One future per figure (its SVG), drawing in the shared browser."""
         with self._lock:
             loop = self._ensure_running()
             return {
@@ -217,7 +218,7 @@ class ChartJob:
             if future.done() and not future.cancelled() and future.exception() is None
         }
         again = {name: self._figures[name] for name in self._futures if name not in drawn}
-        self._futures = {**drawn, **self._renderer._start_drawing(again, self._on_chart)}
+        self._futures = {**drawn, **self._renderer.start_drawing(again, self._on_chart)}
         # One deadline for the whole job (a report is never waited on twice as long),
         # with time for at least one chart in the fresh browser.
         self._deadline = max(self._deadline, time.monotonic() + CHART_TIMEOUT)
