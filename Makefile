@@ -24,7 +24,11 @@ demo: install
 	$(PY) manage.py load_question_banks
 	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
+# The development server, and beside it the worker that makes the PDF reports (Django's
+# task framework, database backend); stopping one stops both.
 run: demo
+	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
@@ -37,5 +41,6 @@ pytest: install
 
 test: install
 	@scripts/system-packages.sh test
+	@scripts/test-services.sh
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory pytest

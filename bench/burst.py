@@ -57,6 +57,7 @@ import time
 import urllib.parse
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -265,10 +266,12 @@ def simulate(
     arrival: float = 0.0,
     request_timeout: float = 30.0,
     timeout: float = 300.0,
+    make_browser: Callable[[str, int, float], Browser] = Browser,
 ) -> BurstResult:
     """Let `respondents` people complete the campaign `token` at once (one thread each):
     they open the link spread evenly over `arrival` seconds and spend `think` seconds on
-    each page before sending it."""
+    each page before sending it. `make_browser(host, port, timeout)` makes each one's
+    browser (scripts/two_nodes.py spreads their requests over two servers)."""
     parts = urllib.parse.urlsplit(base_url)
     host, port = parts.hostname, parts.port or 80
     errors: list[str] = []
@@ -281,7 +284,7 @@ def simulate(
 
     def run(number: int) -> None:
         nonlocal refusals
-        browser = Browser(host, port, request_timeout)
+        browser = make_browser(host, port, request_timeout)
         try:
             gate.wait(timeout=60)
             time.sleep(arrival * number / respondents)
@@ -428,10 +431,11 @@ def gunicorn(
     max_seconds: float = 600.0,
     raise_limits: bool = True,
     settings_module: str = "bench.settings",
+    extra_env: Mapping[str, str] | None = None,
 ):
     """gunicorn serving the app on a free port of 127.0.0.1; yields the base URL.
     `settings_module`: bench.settings_bare serves only the bare page, outside the app's
-    middleware."""
+    middleware. `extra_env` is added to the environment last."""
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -460,6 +464,7 @@ def gunicorn(
     env = {
         **bench_env(database_url, raise_limits=raise_limits),
         "DJANGO_SETTINGS_MODULE": settings_module,
+        **(extra_env or {}),
     }
     process = subprocess.Popen(command, env=env, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "questionnaires",
     "assessment",
     "reports",
@@ -245,6 +247,8 @@ CSRF_COOKIE_HTTPONLY = False
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The load balancer's health check may speak plain HTTP to the node.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -280,5 +284,44 @@ LOGGING = {
 
 # Chromium used by kaleido to draw the PDF charts; empty means "look on PATH".
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="")
-# Finished PDF reports (made again whenever a campaign's data changes).
-REPORT_CACHE_DIR = env.path("REPORT_CACHE_DIR", default=BASE_DIR / "var" / "reports")
+
+# Background work (PDF reports) on Django's task framework. The default, the database
+# backend, needs a worker: `manage.py db_worker` (`make run` starts one beside the
+# development server; in production one or more per machine, see docs/deploy.md). With
+# TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend a report is made inside
+# the request instead, and no worker is needed.
+TASKS = {"default": {"BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A report job whose worker has not beaten for this long is presumed dead and queued
+# again (reports/report_jobs.py); the worker beats every REPORT_HEARTBEAT_SECONDS.
+REPORT_JOB_STALE_SECONDS = env.float("REPORT_JOB_STALE_SECONDS", default=60.0)
+REPORT_HEARTBEAT_SECONDS = env.float("REPORT_HEARTBEAT_SECONDS", default=2.0)
+
+# Finished PDF reports, served only through the app's own permission checks. By default
+# files under var/reports of this machine; with several app nodes, a store they share:
+# an S3-compatible bucket (REPORT_S3_BUCKET, `pip install -e ".[s3]"`, credentials in
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or a shared directory (REPORT_DIR).
+REPORT_DIR = env.path("REPORT_DIR", default=BASE_DIR / "var" / "reports")
+REPORT_S3_BUCKET = env.str("REPORT_S3_BUCKET", default="")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "reports": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": REPORT_S3_BUCKET,
+                "endpoint_url": env.str("REPORT_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("REPORT_S3_REGION", default="") or None,
+                "location": env.str("REPORT_S3_PREFIX", default="reports"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": True,
+            },
+        }
+        if REPORT_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": REPORT_DIR, "allow_overwrite": True},
+        }
+    ),
+}

@@ -1,8 +1,9 @@
-"""The PDF report from the dashboard: served from the cache, or made while the consultant
-watches its progress.
+"""The PDF report from the dashboard: served from the reports storage, or made in the
+background while the consultant watches its progress.
 
-`report_pdf` answers with the PDF when it is ready; otherwise it starts making it and
-shows a progress page that polls `report_status` and fetches the PDF when it is done.
+`report_pdf` answers with the PDF when it is ready; otherwise it queues it and shows a
+progress page that polls `report_status` and fetches the PDF when it is done. Any app
+node can answer either: the job and the file are shared (reports/report_jobs.py).
 Both take ``lang`` (nl/en, default: the page's language) and an optional ``team`` (a team
 report, refused for a team below the anonymity threshold). Only consultants who may see
 the campaign get anything; for others the campaign does not exist (404).
@@ -57,10 +58,15 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
         context["reason"] = str(error)
         return render(request, "reports/report_refused.html", context, status=403)
     key = report_jobs.ReportKey.of(campaign.slug, report)
-    if path := report_jobs.finished(key):
+    if stored := report_jobs.finished(key):
         name = "-".join(part for part in (campaign.slug, slugify(team or ""), language) if part)
-        return FileResponse(path.open("rb"), as_attachment=True, filename=f"{name}-report.pdf")
-    report_jobs.start(key, report)
+        return FileResponse(
+            report_jobs.report_storage().open(stored, "rb"),
+            as_attachment=True,
+            filename=f"{name}-report.pdf",
+            content_type="application/pdf",
+        )
+    report_jobs.start(key)
     base = reverse("reports:report_status", args=[campaign.slug])
     context.update(
         status_url=f"{base}?{_query(language, team, signature=key.signature)}",

@@ -1,42 +1,54 @@
-"""Finished PDF reports on disk, and the background work that makes them.
+"""Finished PDF reports in shared storage, and the background task that makes them.
 
 A report is kept under a name made of the campaign, the language, the team and the
 signature of everything it shows (`ReportInput.signature`): when a response arrives or a
-text changes, the signature changes and the next download makes a new report. Making one
-takes seconds, so it runs in a thread while the consultant's page follows its progress
-through a small status file next to it; files (not memory) let every server process see
-the same reports and the same progress.
+text changes, the signature changes and the next download makes a new report.
+
+Making one takes seconds, so it is a task on Django's task framework (`make_report`),
+run by a worker (`manage.py db_worker`) on any machine. Its progress, heartbeat and
+outcome are a `ReportJob` row and its file is in the "reports" storage, so a report asked
+for on one app node is followed and downloaded on another. A job whose worker dies (a
+deploy, SIGKILL, a lost machine) stops beating; the next look at it (`status`, `start`)
+queues it again, once, and after that reports it failed: it is never left "running".
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import re
 import threading
-import time
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 
-from reports.pdf import ReportInput, render_pdf
+from assessment.models import Campaign
+from reports.models import ReportJob
+from reports.pdf import ReportInput, render_pdf, report_input
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = 600.0  # seconds after which an unfinished job is presumed dead
+# A worker killed mid-report is retried this many times in all before the job fails.
+MAX_ATTEMPTS = 2
+WAITING = gettext_noop("Waiting for a worker")
+STARTING = gettext_noop("Starting")
 SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
+FAILED = gettext_noop("Making the report failed.")
+STALLED = gettext_noop("The report stalled.")
 
 
-def cache_dir() -> Path:
-    path = Path(settings.REPORT_CACHE_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def report_storage() -> Storage:
+    return storages["reports"]
 
 
 @dataclass(frozen=True)
@@ -53,89 +65,198 @@ class ReportKey:
         return f"{self.slug}.{self.language}.{team}"
 
     @property
-    def pdf_path(self) -> Path:
-        return cache_dir() / f"{self.family}.{self.signature}.pdf"
-
-    @property
-    def status_path(self) -> Path:
-        return cache_dir() / f"{self.family}.{self.signature}.json"
+    def file_name(self) -> str:
+        return f"{self.family}.{self.signature}.pdf"
 
     @classmethod
     def of(cls, slug: str, report: ReportInput) -> ReportKey:
         return cls(slug, report.language, report.team, report.signature())
 
 
-def finished(key: ReportKey) -> Path | None:
-    path = key.pdf_path
-    return path if path.exists() else None
+def _job(key: ReportKey) -> ReportJob | None:
+    return ReportJob.objects.filter(family=key.family, signature=key.signature).first()
+
+
+def _stale(job: ReportJob) -> bool:
+    """A running job whose worker has not been heard from for too long is presumed dead."""
+    if job.state != ReportJob.State.RUNNING:
+        return False
+    silence = timedelta(seconds=settings.REPORT_JOB_STALE_SECONDS)
+    return job.heartbeat_at is None or timezone.now() - job.heartbeat_at > silence
+
+
+def _file_ready(job: ReportJob) -> bool:
+    return job.state == ReportJob.State.DONE and report_storage().exists(job.file_name)
+
+
+def finished(key: ReportKey) -> str | None:
+    """The storage name of the finished report, if it is there."""
+    job = _job(key)
+    return job.file_name if job is not None and _file_ready(job) else None
 
 
 def status(key: ReportKey) -> dict[str, Any]:
-    """{"state": "done" | "running" | "failed" | "none", "done", "steps", "message"}, the
-    message in the active language (a Dutch page follows an English report in Dutch)."""
-    if finished(key):
-        return {"state": "done", "done": 1, "steps": 1, "message": ""}
-    try:
-        current = json.loads(key.status_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """{"state": "done" | "queued" | "running" | "failed" | "none", "done", "steps",
+    "message"}, the message in the active language (a Dutch page follows an English
+    report in Dutch). A job whose worker died is queued again here, or failed."""
+    job = _job(key)
+    if job is not None and _stale(job):
+        job = _take_over(job, after_a_dead_worker=True)
+    if job is None or (job.state == ReportJob.State.DONE and not _file_ready(job)):
         return {"state": "none", "done": 0, "steps": 1, "message": ""}
-    if current.get("state") == "running" and time.time() - current.get("at", 0) > STALE_AFTER:
-        return {"state": "failed", "done": 0, "steps": 1, "message": _("The report stalled.")}
-    message = current.get("message") or ""
-    return {**current, "message": _(message) if message else ""}
+    if job.state == ReportJob.State.DONE:
+        return {"state": "done", "done": 1, "steps": 1, "message": ""}
+    return {
+        "state": job.state,
+        "done": job.done,
+        "steps": job.steps,
+        "message": _(job.message) if job.message else "",
+    }
 
 
-def start(key: ReportKey, report: ReportInput) -> bool:
-    """Start making the report in the background, unless it is being made already.
-    Returns whether this call started it."""
-    if finished(key):
-        return False
+def start(key: ReportKey) -> bool:
+    """Queue the report unless it is ready, queued or being made already (of two
+    simultaneous requests, only one queues it). Returns whether this call queued it."""
     try:
-        # Exclusive create: of two simultaneous requests, only one starts the work.
-        descriptor = os.open(key.status_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        if status(key)["state"] != "failed":
+        with transaction.atomic():
+            job = ReportJob.objects.create(
+                family=key.family,
+                signature=key.signature,
+                campaign_slug=key.slug,
+                language=key.language,
+                team=key.team,
+                attempts=1,
+                message=WAITING,
+            )
+    except IntegrityError:
+        existing = _job(key)
+        if existing is None or _file_ready(existing):
             return False
-        key.status_path.unlink(missing_ok=True)
-        return start(key, report)
-    os.close(descriptor)
-    _write_status(key, "running", 0, 1, gettext_noop("Starting"))
-    threading.Thread(
-        target=_make, args=(key, report), name=f"report {key.family}", daemon=True
-    ).start()
+        if existing.state in (ReportJob.State.QUEUED, ReportJob.State.RUNNING):
+            if not _stale(existing):
+                return False
+            return _take_over(existing, after_a_dead_worker=True) is not None
+        # Failed, or done with its file gone: the consultant asks again, so start afresh.
+        return _take_over(existing, after_a_dead_worker=False) is not None
+    _enqueue(job, key)
     return True
 
 
-def _make(key: ReportKey, report: ReportInput) -> None:
-    try:
-        pdf = render_pdf(
-            report,
-            progress=lambda done, steps, message: _write_status(
-                key, "running", done, steps, message
-            ),
-        )
-    except Exception:
-        logger.exception("report %s failed", key.family)
-        _write_status(key, "failed", 0, 1, gettext_noop("Making the report failed."))
-        return
-    _store(key, pdf)
-
-
-def _store(key: ReportKey, pdf: bytes) -> None:
-    """Write the PDF in one step (readers never see half a file) and drop old versions."""
-    partial = key.pdf_path.with_suffix(".part")
-    partial.write_bytes(pdf)
-    os.replace(partial, key.pdf_path)
-    key.status_path.unlink(missing_ok=True)
-    for old in cache_dir().glob(f"{key.family}.*.pdf"):
-        if old != key.pdf_path:
-            old.unlink(missing_ok=True)
-
-
-def _write_status(key: ReportKey, state: str, done: int, steps: int, message: str) -> None:
-    text = json.dumps(
-        {"state": state, "done": done, "steps": steps, "message": str(message), "at": time.time()}
+def _take_over(job: ReportJob, *, after_a_dead_worker: bool) -> ReportJob | None:
+    """Queue `job` again, unless somebody else just did. After a dead worker this counts
+    as another attempt, and past `MAX_ATTEMPTS` the job fails instead."""
+    unchanged = ReportJob.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts)
+    if after_a_dead_worker and job.attempts >= MAX_ATTEMPTS:
+        unchanged.update(state=ReportJob.State.FAILED, message=STALLED)
+        logger.error("report %s stalled %d times; given up", job.family, job.attempts)
+        return ReportJob.objects.filter(pk=job.pk).first()
+    attempts = F("attempts") + 1 if after_a_dead_worker else 1
+    queued = unchanged.update(
+        state=ReportJob.State.QUEUED,
+        attempts=attempts,
+        done=0,
+        steps=1,
+        message=WAITING,
+        heartbeat_at=None,
+        enqueued_at=timezone.now(),
     )
-    partial = key.status_path.with_suffix(f".{threading.get_ident()}.part")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, key.status_path)
+    if queued:
+        if after_a_dead_worker:
+            logger.warning("report %s: its worker stopped; queued again", job.family)
+        _enqueue(job, ReportKey(job.campaign_slug, job.language, job.team, job.signature))
+    return ReportJob.objects.filter(pk=job.pk).first()
+
+
+def _enqueue(job: ReportJob, key: ReportKey) -> None:
+    result = make_report.enqueue(job_id=job.pk, slug=key.slug, language=key.language, team=key.team)
+    ReportJob.objects.filter(pk=job.pk).update(task_id=result.id)
+
+
+@task()
+def make_report(*, job_id: int, slug: str, language: str, team: str | None) -> str:
+    """Make the report of job `job_id` and keep it in the reports storage; returns the
+    storage name. Runs in a worker, or in the request with the immediate backend."""
+    claimed = ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
+        state=ReportJob.State.RUNNING, heartbeat_at=timezone.now(), message=STARTING
+    )
+    if not claimed:
+        return ""  # done, failed or taken over while this task waited
+    try:
+        report = report_input(Campaign.objects.get(slug=slug), language, team=team)
+        with Heartbeat(job_id) as heartbeat:
+            pdf = render_pdf(report, progress=heartbeat)
+        return _store(job_id, ReportKey.of(slug, report), pdf)
+    except Exception:
+        # Also a storage that refuses the file: the job says so rather than going silent.
+        logger.exception("report job %s failed", job_id)
+        ReportJob.objects.filter(pk=job_id).update(state=ReportJob.State.FAILED, message=FAILED)
+        raise
+
+
+def _store(job_id: int, key: ReportKey, pdf: bytes) -> str:
+    """Keep the PDF and mark the job done. The data may have changed while the job
+    waited: the file is named by what it shows, and that version is marked done too.
+    Older versions of the report are dropped."""
+    storage = report_storage()
+    name = storage.save(key.file_name, ContentFile(pdf))
+    done = {"state": ReportJob.State.DONE, "file_name": name, "done": 1, "steps": 1}
+    ReportJob.objects.filter(pk=job_id).update(**done, message="")
+    ReportJob.objects.update_or_create(
+        family=key.family,
+        signature=key.signature,
+        defaults={**done, "message": ""},
+        create_defaults={
+            **done,
+            "campaign_slug": key.slug,
+            "language": key.language,
+            "team": key.team,
+        },
+    )
+    old = ReportJob.objects.filter(family=key.family).exclude(file_name=name)
+    for stale_file in old.filter(state=ReportJob.State.DONE).values_list("file_name", flat=True):
+        storage.delete(stale_file)
+    old.exclude(state__in=(ReportJob.State.QUEUED, ReportJob.State.RUNNING)).delete()
+    return name
+
+
+class Heartbeat:
+    """The progress callback of a report: it keeps the latest (done, steps, message) and
+    writes it, with the time, every `REPORT_HEARTBEAT_SECONDS` from a thread of its own.
+    A thread, because the chart renderer reports progress from its event loop, where the
+    ORM may not be used; and a beat that goes on during one long step tells the app
+    nodes that the worker is alive."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.latest: tuple[int, int, str] | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"report job {job_id}")
+
+    def __call__(self, done: int, steps: int, message: str) -> None:
+        self.latest = (done, steps, str(message))  # one assignment: the thread sees it whole
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stopped.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                self._write()
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _write(self) -> None:
+        fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
+        if self.latest is not None:
+            fields.update(zip(("done", "steps", "message"), self.latest, strict=True))
+        try:
+            ReportJob.objects.filter(pk=self.job_id, state=ReportJob.State.RUNNING).update(**fields)
+        except DatabaseError:
+            # A missed beat is harmless (the next one follows); only a long silence
+            # marks the job as dead.
+            logger.warning("report job %s: heartbeat not written", self.job_id, exc_info=True)

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 run_packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation)
-test_packages=("${run_packages[@]}" poppler-utils)
+# redis-server: the two-node rehearsal (scripts/two_nodes.py) starts one of its own.
+test_packages=("${run_packages[@]}" poppler-utils redis-server)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;

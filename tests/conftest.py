@@ -72,6 +72,18 @@ def client(client):
 
 @pytest.fixture(autouse=True)
 def report_cache(settings, tmp_path) -> Path:
-    """Every test keeps its PDF reports in a directory of its own."""
-    settings.REPORT_CACHE_DIR = tmp_path / "reports"
-    return settings.REPORT_CACHE_DIR
+    """Every test keeps its PDF reports in a directory of its own, and makes them in the
+    request (the immediate task backend); tests of the worker choose its backend. No
+    heartbeat is written during the test's own transaction (on SQLite it would wait for
+    that transaction's lock); tests of the heartbeat set its interval."""
+    location = tmp_path / "reports"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "allow_overwrite": True},
+        },
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.REPORT_HEARTBEAT_SECONDS = 3600
+    return location

@@ -7,9 +7,10 @@ import time
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from reports import pdf, report_jobs
+from reports.models import ReportJob
 from tests.builders import add_responses
 
 
@@ -78,22 +79,17 @@ def test_new_data_makes_a_new_report(owner, campaign, monkeypatch):
 
     add_responses(campaign, 1, team=campaign.teams.get(name="Alpha"))
     started = []
-    monkeypatch.setattr(report_jobs, "start", lambda key, report: started.append(key))
+    monkeypatch.setattr(report_jobs, "start", lambda key: started.append(key))
     assert owner.get(report_url(campaign, lang="en")).status_code == 202
     assert len(started) == 1 and started[0].signature != key.signature
 
 
-def test_a_second_request_does_not_start_a_second_job(owner, campaign, monkeypatch):
-    threads = []
-    monkeypatch.setattr(report_jobs.threading, "Thread", lambda **kw: threads.append(kw) or Idle())
+def test_a_second_request_does_not_start_a_second_job(owner, campaign, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     assert owner.get(report_url(campaign, lang="en")).status_code == 202
     assert owner.get(report_url(campaign, lang="en")).status_code == 202
-    assert len(threads) == 1
-
-
-class Idle:
-    def start(self) -> None:
-        pass
+    assert len(report_jobs.make_report.get_backend().results) == 1
+    assert ReportJob.objects.get().state == ReportJob.State.QUEUED
 
 
 def test_a_failed_report_says_so_and_can_be_tried_again(owner, campaign, monkeypatch):
@@ -111,13 +107,14 @@ def test_a_failed_report_says_so_and_can_be_tried_again(owner, campaign, monkeyp
     assert wait_until_done(owner, status_url_of(again.content.decode()))[-1]["state"] == "done"
 
 
-def test_team_report_below_k_is_refused_with_the_reason(owner, campaign):
+def test_team_report_below_k_is_refused_with_the_reason(owner, campaign, report_cache):
     response = owner.get(report_url(campaign, lang="en", team="Gamma"))
     assert response.status_code == 403
     text = response.content.decode()
     assert "No team report for Gamma" in text
     assert "fewer than" in text
-    assert not list(report_jobs.cache_dir().iterdir())  # nothing was started
+    assert not ReportJob.objects.exists()  # nothing was started
+    assert not report_cache.exists()
 
 
 def test_unknown_team_or_language_is_404(owner, campaign):
@@ -132,18 +129,28 @@ def test_status_needs_a_well_formed_signature(owner, campaign):
     assert unknown.status_code == 200 and unknown.json()["state"] == "none"
 
 
-def test_other_consultants_get_nothing(client, campaign, other_consultant):
+def test_other_consultants_get_nothing(client, campaign, other_consultant, report_cache):
     client.force_login(other_consultant)
     assert client.get(report_url(campaign, lang="en")).status_code == 404
-    assert not list(report_jobs.cache_dir().iterdir())
+    assert not ReportJob.objects.exists()
+    assert not report_cache.exists()
 
 
 def test_the_progress_speaks_the_language_of_the_page_that_follows_it(owner, campaign):
     """A Dutch page following an English report reads its progress in Dutch."""
     key = report_jobs.ReportKey(campaign.slug, "en", None, "a" * 64)
-    report_jobs._write_status(key, "running", 1, 4, "Writing the PDF")
+    ReportJob.objects.create(
+        family=key.family,
+        signature=key.signature,
+        campaign_slug=campaign.slug,
+        language="en",
+        state=ReportJob.State.RUNNING,
+        heartbeat_at=timezone.now(),
+        done=1,
+        steps=4,
+        message="Writing the PDF",
+    )
     with translation.override("nl"):
         assert report_jobs.status(key)["message"] == "Het PDF-bestand wordt aangemaakt"
     with translation.override("en"):
         assert report_jobs.status(key)["message"] == "Writing the PDF"
-    key.status_path.unlink()

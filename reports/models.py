@@ -1,0 +1,50 @@
+"""What the reports app keeps in the database: the PDF reports being made or made.
+
+A finished report's file lives in the "reports" storage (`settings.STORAGES`); its row
+says which file, and while it is being made, how far the work is. Rows, not files or
+process memory, so that every app node sees the same reports and the same progress.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportJob(models.Model):
+    """One version of one report: the campaign, language and team it is for (`family`)
+    and the signature of everything it shows. The worker that makes it writes its
+    progress here and beats a heartbeat; a running job whose heartbeat stops is retried
+    (see `reports.report_jobs.status`)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    family = models.CharField(max_length=200)
+    signature = models.CharField(max_length=64)
+    campaign_slug = models.SlugField(max_length=100)
+    language = models.CharField(max_length=8)
+    team = models.CharField(max_length=200, null=True, blank=True)  # None: the whole campaign
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    steps = models.PositiveIntegerField(default=1)
+    # A message id, translated by the page that shows it (a Dutch page can follow an
+    # English report), so it is stored untranslated.
+    message = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "signature"], name="one_job_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family}.{self.signature[:12]} ({self.state})"
