@@ -25,9 +25,10 @@ demo: install
 	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 # The development server, and beside it the worker that makes the PDF reports (Django's
-# task framework, database backend); stopping one stops both.
+# task framework, database backend); stopping one stops both. The worker does not reload
+# on code changes, which would break off a report being made.
 run: demo
-	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	@$(PY) manage.py db_worker --no-startup-delay --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -28,9 +28,12 @@ def _database_reachable() -> bool:
 
 def _cache_reachable() -> bool:
     probe = get_random_string(12)
+    key = f"healthz:{probe}"  # a key of its own: probes of other nodes never interfere
     try:
-        cache.set("healthz", probe, timeout=10)
-        return cache.get("healthz") == probe
+        cache.set(key, probe, timeout=10)
+        reached = cache.get(key) == probe
+        cache.delete(key)
+        return reached
     except Exception:  # each cache backend raises its own errors (Redis: ConnectionError)
         logger.exception("health check: cache unreachable")
         return False

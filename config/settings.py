@@ -313,15 +313,17 @@ STORAGES = {
                 "endpoint_url": env.str("REPORT_S3_ENDPOINT_URL", default="") or None,
                 "region_name": env.str("REPORT_S3_REGION", default="") or None,
                 "location": env.str("REPORT_S3_PREFIX", default="reports"),
-                "default_acl": "private",
-                "querystring_auth": True,
+                # No ACL on the objects: new AWS buckets refuse ACLs ("bucket owner
+                # enforced"); the bucket is kept private by its own policy and Block
+                # Public Access, and the app never hands out an object's URL.
+                "default_acl": None,
                 "file_overwrite": True,
             },
         }
         if REPORT_S3_BUCKET
         else {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": REPORT_DIR, "allow_overwrite": True},
+            "BACKEND": "reports.report_storage.ReportFileStorage",
+            "OPTIONS": {"location": REPORT_DIR},
         }
     ),
 }

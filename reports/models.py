@@ -36,6 +36,11 @@ class ReportJob(models.Model):
     message = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
+    # The run that is making the job now: a run presumed dead and replaced writes nothing.
+    claim = models.CharField(max_length=32, blank=True)
+    # When the finished version's data was read: a version made from older data never
+    # replaces one made from newer data, whichever finished last.
+    data_read_at = models.DateTimeField(null=True, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
     enqueued_at = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -60,12 +60,17 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
     key = report_jobs.ReportKey.of(campaign.slug, report)
     if stored := report_jobs.finished(key):
         name = "-".join(part for part in (campaign.slug, slugify(team or ""), language) if part)
-        return FileResponse(
-            report_jobs.report_storage().open(stored, "rb"),
-            as_attachment=True,
-            filename=f"{name}-report.pdf",
-            content_type="application/pdf",
-        )
+        try:
+            file = report_jobs.report_storage().open(stored, "rb")
+        except FileNotFoundError:
+            pass  # replaced by a newer version a moment ago: make this one again
+        else:
+            return FileResponse(
+                file,
+                as_attachment=True,
+                filename=f"{name}-report.pdf",
+                content_type="application/pdf",
+            )
     report_jobs.start(key)
     base = reverse("reports:report_status", args=[campaign.slug])
     context.update(

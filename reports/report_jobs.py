@@ -18,19 +18,21 @@ import hashlib
 import logging
 import re
 import threading
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from assessment.models import Campaign
 from reports.models import ReportJob
@@ -45,6 +47,9 @@ STARTING = gettext_noop("Starting")
 SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
 FAILED = gettext_noop("Making the report failed.")
 STALLED = gettext_noop("The report stalled.")
+NO_WORKER = gettext_noop(
+    "No worker has taken up the report yet. If this lasts, tell your administrator."
+)
 
 
 def report_storage() -> Storage:
@@ -85,6 +90,27 @@ def _stale(job: ReportJob) -> bool:
     return job.heartbeat_at is None or timezone.now() - job.heartbeat_at > silence
 
 
+def _task_ended_unclaimed(job: ReportJob) -> bool:
+    """A queued job whose task has already run and ended without taking the job up (its
+    claim failed, e.g. on a locked SQLite file): nothing will make it unless it is
+    queued again. Only a backend that keeps results can tell."""
+    backend = make_report.get_backend()
+    if job.state != ReportJob.State.QUEUED or not job.task_id or not backend.supports_get_result:
+        return False
+    try:
+        result = backend.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        return True  # pruned, or never stored: nobody will run it
+    return result.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL)
+
+
+def _waiting_too_long(job: ReportJob) -> bool:
+    waited = timezone.now() - job.enqueued_at
+    return job.state == ReportJob.State.QUEUED and waited > timedelta(
+        seconds=settings.REPORT_JOB_STALE_SECONDS
+    )
+
+
 def _file_ready(job: ReportJob) -> bool:
     return job.state == ReportJob.State.DONE and report_storage().exists(job.file_name)
 
@@ -98,62 +124,77 @@ def finished(key: ReportKey) -> str | None:
 def status(key: ReportKey) -> dict[str, Any]:
     """{"state": "done" | "queued" | "running" | "failed" | "none", "done", "steps",
     "message"}, the message in the active language (a Dutch page follows an English
-    report in Dutch). A job whose worker died is queued again here, or failed."""
+    report in Dutch). A job whose worker died, or whose task ended without making it, is
+    queued again here (or failed); one that no worker takes up says so."""
     job = _job(key)
-    if job is not None and _stale(job):
+    if job is not None and (_stale(job) or _task_ended_unclaimed(job)):
         job = _take_over(job, after_a_dead_worker=True)
     if job is None or (job.state == ReportJob.State.DONE and not _file_ready(job)):
         return {"state": "none", "done": 0, "steps": 1, "message": ""}
     if job.state == ReportJob.State.DONE:
         return {"state": "done", "done": 1, "steps": 1, "message": ""}
+    message = NO_WORKER if _waiting_too_long(job) else job.message
     return {
         "state": job.state,
         "done": job.done,
         "steps": job.steps,
-        "message": _(job.message) if job.message else "",
+        "message": _(message) if message else "",
     }
 
 
 def start(key: ReportKey) -> bool:
     """Queue the report unless it is ready, queued or being made already (of two
     simultaneous requests, only one queues it). Returns whether this call queued it."""
-    try:
-        with transaction.atomic():
-            job = ReportJob.objects.create(
-                family=key.family,
-                signature=key.signature,
-                campaign_slug=key.slug,
-                language=key.language,
-                team=key.team,
-                attempts=1,
-                message=WAITING,
-            )
-    except IntegrityError:
-        existing = _job(key)
-        if existing is None or _file_ready(existing):
+    for _attempt in range(2):  # a row deleted between the two steps below: once more
+        try:
+            with transaction.atomic():
+                job = ReportJob.objects.create(
+                    family=key.family,
+                    signature=key.signature,
+                    campaign_slug=key.slug,
+                    language=key.language,
+                    team=key.team,
+                    attempts=1,
+                    message=WAITING,
+                )
+        except IntegrityError:
+            existing = _job(key)
+            if existing is not None:
+                return _start_existing(existing)
+        else:
+            _enqueue(job, key)
+            return True
+    return False
+
+
+def _start_existing(job: ReportJob) -> bool:
+    if _file_ready(job):
+        return False
+    if job.state in (ReportJob.State.QUEUED, ReportJob.State.RUNNING):
+        if not (_stale(job) or _task_ended_unclaimed(job)):
             return False
-        if existing.state in (ReportJob.State.QUEUED, ReportJob.State.RUNNING):
-            if not _stale(existing):
-                return False
-            return _take_over(existing, after_a_dead_worker=True) is not None
-        # Failed, or done with its file gone: the consultant asks again, so start afresh.
-        return _take_over(existing, after_a_dead_worker=False) is not None
-    _enqueue(job, key)
-    return True
+        return _take_over(job, after_a_dead_worker=True) is not None
+    # Failed, or done with its file gone: the consultant asks again, so start afresh.
+    return _take_over(job, after_a_dead_worker=False) is not None
 
 
 def _take_over(job: ReportJob, *, after_a_dead_worker: bool) -> ReportJob | None:
-    """Queue `job` again, unless somebody else just did. After a dead worker this counts
-    as another attempt, and past `MAX_ATTEMPTS` the job fails instead."""
-    unchanged = ReportJob.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts)
+    """Queue `job` again, unless somebody else just did (the update is conditional on the
+    row as it was read, its claim included). After a dead worker this counts as another
+    attempt, and past `MAX_ATTEMPTS` the job fails instead. A worker still holding the
+    old claim can no longer write to the job."""
+    unchanged = ReportJob.objects.filter(
+        pk=job.pk, state=job.state, attempts=job.attempts, claim=job.claim
+    )
     if after_a_dead_worker and job.attempts >= MAX_ATTEMPTS:
-        unchanged.update(state=ReportJob.State.FAILED, message=STALLED)
-        logger.error("report %s stalled %d times; given up", job.family, job.attempts)
+        if unchanged.update(state=ReportJob.State.FAILED, message=STALLED, claim=""):
+            logger.error("report %s stalled %d times; given up", job.family, job.attempts)
         return ReportJob.objects.filter(pk=job.pk).first()
     attempts = F("attempts") + 1 if after_a_dead_worker else 1
     queued = unchanged.update(
         state=ReportJob.State.QUEUED,
         attempts=attempts,
+        claim="",
         done=0,
         steps=1,
         message=WAITING,
@@ -168,43 +209,68 @@ def _take_over(job: ReportJob, *, after_a_dead_worker: bool) -> ReportJob | None
 
 
 def _enqueue(job: ReportJob, key: ReportKey) -> None:
-    result = make_report.enqueue(job_id=job.pk, slug=key.slug, language=key.language, team=key.team)
+    try:
+        result = make_report.enqueue(
+            job_id=job.pk, slug=key.slug, language=key.language, team=key.team
+        )
+    except Exception:
+        # The queue refused it: the job fails now rather than waiting for nothing.
+        logger.exception("report %s could not be queued", key.family)
+        ReportJob.objects.filter(pk=job.pk, state=ReportJob.State.QUEUED).update(
+            state=ReportJob.State.FAILED, message=FAILED
+        )
+        return
     ReportJob.objects.filter(pk=job.pk).update(task_id=result.id)
 
 
 @task()
 def make_report(*, job_id: int, slug: str, language: str, team: str | None) -> str:
     """Make the report of job `job_id` and keep it in the reports storage; returns the
-    storage name. Runs in a worker, or in the request with the immediate backend."""
+    storage name. Runs in a worker, or in the request with the immediate backend. Every
+    write to the job is conditional on this run's claim, so a run that was presumed dead
+    and replaced changes nothing of its successor."""
+    claim = uuid.uuid4().hex
     claimed = ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
-        state=ReportJob.State.RUNNING, heartbeat_at=timezone.now(), message=STARTING
+        state=ReportJob.State.RUNNING, claim=claim, heartbeat_at=timezone.now(), message=STARTING
     )
     if not claimed:
         return ""  # done, failed or taken over while this task waited
+    mine = ReportJob.objects.filter(pk=job_id, claim=claim)
     try:
+        data_read_at = timezone.now()
         report = report_input(Campaign.objects.get(slug=slug), language, team=team)
-        with Heartbeat(job_id) as heartbeat:
+        with Heartbeat(mine) as heartbeat:
             pdf = render_pdf(report, progress=heartbeat)
-        return _store(job_id, ReportKey.of(slug, report), pdf)
+        return _store(mine, ReportKey.of(slug, report), pdf, data_read_at)
     except Exception:
         # Also a storage that refuses the file: the job says so rather than going silent.
         logger.exception("report job %s failed", job_id)
-        ReportJob.objects.filter(pk=job_id).update(state=ReportJob.State.FAILED, message=FAILED)
+        mine.filter(state=ReportJob.State.RUNNING).update(
+            state=ReportJob.State.FAILED, message=FAILED
+        )
         raise
 
 
-def _store(job_id: int, key: ReportKey, pdf: bytes) -> str:
+def _store(mine: QuerySet[ReportJob], key: ReportKey, pdf: bytes, data_read_at: datetime) -> str:
     """Keep the PDF and mark the job done. The data may have changed while the job
     waited: the file is named by what it shows, and that version is marked done too.
-    Older versions of the report are dropped."""
+    Versions made from older data than this one are dropped; newer ones stay."""
     storage = report_storage()
-    name = storage.save(key.file_name, ContentFile(pdf))
-    done = {"state": ReportJob.State.DONE, "file_name": name, "done": 1, "steps": 1}
-    ReportJob.objects.filter(pk=job_id).update(**done, message="")
+    if not storage.exists(key.file_name):  # the name is the content: no need to write it twice
+        storage.save(key.file_name, ContentFile(pdf))
+    done = {
+        "state": ReportJob.State.DONE,
+        "file_name": key.file_name,
+        "done": 1,
+        "steps": 1,
+        "message": "",
+        "data_read_at": data_read_at,
+    }
+    mine.update(**done)
     ReportJob.objects.update_or_create(
         family=key.family,
         signature=key.signature,
-        defaults={**done, "message": ""},
+        defaults=done,
         create_defaults={
             **done,
             "campaign_slug": key.slug,
@@ -212,11 +278,13 @@ def _store(job_id: int, key: ReportKey, pdf: bytes) -> str:
             "team": key.team,
         },
     )
-    old = ReportJob.objects.filter(family=key.family).exclude(file_name=name)
-    for stale_file in old.filter(state=ReportJob.State.DONE).values_list("file_name", flat=True):
-        storage.delete(stale_file)
-    old.exclude(state__in=(ReportJob.State.QUEUED, ReportJob.State.RUNNING)).delete()
-    return name
+    older = ReportJob.objects.filter(
+        family=key.family, state=ReportJob.State.DONE, data_read_at__lt=data_read_at
+    ).exclude(file_name=key.file_name)
+    for old_file in older.values_list("file_name", flat=True):
+        storage.delete(old_file)
+    older.delete()
+    return key.file_name
 
 
 class Heartbeat:
@@ -224,13 +292,13 @@ class Heartbeat:
     writes it, with the time, every `REPORT_HEARTBEAT_SECONDS` from a thread of its own.
     A thread, because the chart renderer reports progress from its event loop, where the
     ORM may not be used; and a beat that goes on during one long step tells the app
-    nodes that the worker is alive."""
+    nodes that the worker is alive. `job` is the run's own row (its claim)."""
 
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
+    def __init__(self, job: QuerySet[ReportJob]) -> None:
+        self.job = job.filter(state=ReportJob.State.RUNNING)
         self.latest: tuple[int, int, str] | None = None
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"report job {job_id}")
+        self._thread = threading.Thread(target=self._beat, name="report heartbeat")
 
     def __call__(self, done: int, steps: int, message: str) -> None:
         self.latest = (done, steps, str(message))  # one assignment: the thread sees it whole
@@ -255,8 +323,9 @@ class Heartbeat:
         if self.latest is not None:
             fields.update(zip(("done", "steps", "message"), self.latest, strict=True))
         try:
-            ReportJob.objects.filter(pk=self.job_id, state=ReportJob.State.RUNNING).update(**fields)
-        except DatabaseError:
+            connection.close_if_unusable_or_obsolete()  # after a database restart
+            self.job.update(**fields)
+        except Exception:
             # A missed beat is harmless (the next one follows); only a long silence
-            # marks the job as dead.
-            logger.warning("report job %s: heartbeat not written", self.job_id, exc_info=True)
+            # marks the job as dead. Whatever failed, the thread goes on beating.
+            logger.warning("report heartbeat not written", exc_info=True)

@@ -16,7 +16,8 @@ two gunicorn nodes on free ports, each with a `var/` folder of its own, and one
 4. a PDF report asked for on A is followed and downloaded on B;
 5. the worker is killed with SIGKILL while it makes a report, a new worker is started,
    and the report still finishes (it is queued again) or fails cleanly — never stuck;
-6. nothing was written to a node's own `var/` folder.
+6. the reports are in the shared bucket, and nothing was written to a node's or the
+   worker's own `var/` folder.
 
 Prints each check with what it saw, and exits non-zero when one fails (with --json, one
 JSON object; tests/deploy/test_two_nodes.py runs it that way).
@@ -216,7 +217,8 @@ class Cluster:
     token: str
     slug: str
     worker_env: dict[str, str]
-    node_dirs: tuple[Path, Path]
+    local_dirs: tuple[Path, ...]  # each node's and the worker's own var/
+    s3_port: int
     checks: dict[str, dict] = field(default_factory=dict)
 
     def record(self, name: str, ok: bool, **seen) -> None:
@@ -386,14 +388,23 @@ def check_killed_worker(cluster: Cluster, first_worker: subprocess.Popen) -> Non
     )
 
 
-def check_nothing_on_the_nodes(cluster: Cluster) -> None:
+def check_reports_only_in_the_bucket(cluster: Cluster) -> None:
     written = sorted(
-        str(path.relative_to(directory))
-        for directory in cluster.node_dirs
+        str(path)
+        for directory in cluster.local_dirs
         for path in directory.rglob("*")
         if path.is_file()
     )
-    cluster.record("nothing was written to a node's own var/ folder", not written, files=written)
+    in_bucket = sorted(
+        entry["Key"]
+        for entry in s3_client(cluster.s3_port).list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    )
+    cluster.record(
+        "the reports are in the shared bucket, none on a node's or the worker's disk",
+        not written and len([key for key in in_bucket if key.endswith(".pdf")]) >= 2,
+        local_files=written,
+        bucket=in_bucket,
+    )
 
 
 # =========================================================================== the cluster
@@ -422,17 +433,16 @@ def prepare(database_url: str, env: dict[str, str]) -> tuple[str, str, str]:
     return edit.token, campaign.token, campaign.slug
 
 
-def create_bucket(port: int) -> None:
+def s3_client(port: int):
     import boto3
 
-    client = boto3.client(
+    return boto3.client(
         "s3",
         endpoint_url=f"http://127.0.0.1:{port}",
         region_name="us-east-1",
         aws_access_key_id="two-nodes",
         aws_secret_access_key="two-nodes",  # noqa: S106 - the scratch object store's
     )
-    client.create_bucket(Bucket=BUCKET)
 
 
 def shared_env(database_url: str, redis_port: int, s3_port: int) -> dict[str, str]:
@@ -462,25 +472,32 @@ def run(args: argparse.Namespace) -> Cluster:
         directory = Path(scratch)
         ports = [burst.free_port() for _ in range(2)]
         env = shared_env(database_url, *ports)
-        node_dirs = (directory / "node-a" / "var", directory / "node-b" / "var")
-        for node_dir in node_dirs:
-            node_dir.mkdir(parents=True)
+        local_dirs = tuple(directory / machine / "var" for machine in ("a", "b", "worker"))
+        for local_dir in local_dirs:
+            local_dir.mkdir(parents=True)
         with redis(ports[0], directory), object_store(ports[1]):
-            create_bucket(ports[1])
+            s3_client(ports[1]).create_bucket(Bucket=BUCKET)
             edit_token, token, slug = prepare(database_url, env)
-            worker_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "config.settings"}
+            worker_env = {
+                **os.environ,
+                **env,
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "REPORT_DIR": str(local_dirs[2] / "reports"),
+            }
             with (
                 worker(worker_env) as first_worker,
-                node(database_url, env, node_dirs[0]) as a,
-                node(database_url, env, node_dirs[1]) as b,
+                node(database_url, env, local_dirs[0]) as a,
+                node(database_url, env, local_dirs[1]) as b,
             ):
-                cluster = Cluster(a, b, edit_token, token, slug, worker_env, node_dirs)
+                cluster = Cluster(
+                    a, b, edit_token, token, slug, worker_env, local_dirs, s3_port=ports[1]
+                )
                 check_admin_edit(cluster)
                 check_shared_rate_limit(cluster)
                 check_respondents(cluster, args.respondents)
                 check_report_across_nodes(cluster)
                 check_killed_worker(cluster, first_worker)
-                check_nothing_on_the_nodes(cluster)
+                check_reports_only_in_the_bucket(cluster)
         from django.db import connections
 
         connections.close_all()

@@ -80,8 +80,8 @@ def report_cache(settings, tmp_path) -> Path:
     settings.STORAGES = {
         **settings.STORAGES,
         "reports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location, "allow_overwrite": True},
+            "BACKEND": "reports.report_storage.ReportFileStorage",
+            "OPTIONS": {"location": location},
         },
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -9,6 +9,7 @@
   var message = card.querySelector("[data-report-message]");
   var show = function (selector) { card.querySelector(selector).classList.remove("d-none"); };
   var failures = 0;
+  var unknown = 0;
 
   function setProgress(done, steps) {
     var percent = steps > 0 ? Math.round(100 * done / steps) : 0;
@@ -42,6 +43,10 @@
         failures = 0;
         if (status.state === "done") return finish();
         if (status.state === "failed") return fail();
+        // "none": this version was replaced by a newer one (new answers came in) or its
+        // file is gone. Asking for the report again serves or makes the current one.
+        unknown = status.state === "none" ? unknown + 1 : 0;
+        if (unknown >= 3) return window.location.assign(card.dataset.reportPdf);
         setProgress(status.done, status.steps);
         if (status.message) message.textContent = status.message;
         window.setTimeout(poll, 500);

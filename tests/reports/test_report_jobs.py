@@ -7,12 +7,15 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone, translation
+from django_tasks.backends.dummy import DummyBackend
 from django_tasks_db.models import DBTaskResult
 
 from reports import pdf, report_jobs
 from reports.models import ReportJob
+from reports.report_storage import ReportFileStorage
 from tests.builders import add_responses
 
 
@@ -162,7 +165,7 @@ def test_the_heartbeat_writes_the_latest_progress(report_campaign, settings):
     settings.REPORT_HEARTBEAT_SECONDS = 0.05
     key = key_of(report_campaign)
     job = running_job(key, attempts=1, silent_for=100)
-    with report_jobs.Heartbeat(job.pk) as heartbeat:
+    with report_jobs.Heartbeat(ReportJob.objects.filter(pk=job.pk)) as heartbeat:
         heartbeat(3, 7, "Drawing the charts and laying out the pages")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -195,3 +198,124 @@ def test_a_storage_that_refuses_the_file_fails_the_job(report_campaign, settings
         "message": "Making the report failed.",
     }
     assert report_jobs.finished(key) is None
+
+
+def test_two_nodes_that_find_the_same_dead_worker_queue_the_job_once(report_campaign, settings):
+    settings.TASKS = DUMMY
+    settings.REPORT_JOB_STALE_SECONDS = 30
+    key = key_of(report_campaign)
+    job = running_job(key, attempts=1, silent_for=31)
+    seen_by_a, seen_by_b = ReportJob.objects.get(pk=job.pk), ReportJob.objects.get(pk=job.pk)
+    report_jobs._take_over(seen_by_a, after_a_dead_worker=True)
+    report_jobs._take_over(seen_by_b, after_a_dead_worker=True)
+    assert len(report_jobs.make_report.get_backend().results) == 1
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("queued", 2)
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat runs outside a test transaction
+def test_a_run_presumed_dead_changes_nothing_of_its_successor(
+    report_campaign, settings, monkeypatch
+):
+    """The first run is slow, not dead: while it renders, a node queues the job again.
+    The old run's heartbeat and its failure then leave the queued job alone."""
+    settings.TASKS = DUMMY
+    settings.REPORT_JOB_STALE_SECONDS = 30
+    key = key_of(report_campaign)
+    report_jobs.start(key)
+    (first,) = report_jobs.make_report.get_backend().results
+    seen = {}
+
+    def slow_then_broken(report, progress):
+        job = ReportJob.objects.get()
+        seen["claim"] = job.claim
+        ReportJob.objects.update(heartbeat_at=timezone.now() - timedelta(seconds=31))
+        seen["after the take-over"] = report_jobs.status(key)["state"]
+        old_beat = report_jobs.Heartbeat(ReportJob.objects.filter(pk=job.pk, claim=job.claim))
+        old_beat(3, 4, "Writing the PDF")
+        old_beat._write()
+        raise RuntimeError("the old run fails at last")
+
+    monkeypatch.setattr(report_jobs, "render_pdf", slow_then_broken)
+    with pytest.raises(RuntimeError, match="the old run fails at last"):
+        report_jobs.make_report.call(**first.kwargs)
+    job = ReportJob.objects.get()
+    assert seen == {"claim": seen["claim"], "after the take-over": "queued"} and seen["claim"]
+    assert (job.state, job.claim, job.attempts) == ("queued", "", 2)
+    assert (job.done, job.steps, job.message) == (0, 1, "Waiting for a worker")
+    assert len(report_jobs.make_report.get_backend().results) == 2  # the successor's task
+
+
+def test_an_older_version_finishing_last_keeps_the_newer_one(
+    report_campaign, settings, report_cache, monkeypatch
+):
+    settings.TASKS = DUMMY
+    monkeypatch.setattr(report_jobs, "render_pdf", lambda report, progress: b"%PDF-")
+    older = key_of(report_campaign)
+    add_responses(report_campaign, 1, team=report_campaign.teams.get(name="Alpha"))
+    newer = key_of(report_campaign)
+    read_older = timezone.now() - timedelta(seconds=10)
+    report_jobs._store(ReportJob.objects.none(), newer, b"%PDF-new", timezone.now())
+    report_jobs._store(ReportJob.objects.none(), older, b"%PDF-old", read_older)
+    assert report_jobs.finished(newer) == newer.file_name
+    assert (report_cache / newer.file_name).read_bytes() == b"%PDF-new"
+    # The next version made from newer data than both drops both.
+    add_responses(report_campaign, 1, team=report_campaign.teams.get(name="Alpha"))
+    newest = key_of(report_campaign)
+    report_jobs._store(ReportJob.objects.none(), newest, b"%PDF-newest", timezone.now())
+    assert sorted(p.name for p in report_cache.iterdir()) == [newest.file_name]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_job_whose_task_ended_unclaimed_is_queued_again(report_campaign, settings):
+    settings.TASKS = DATABASE
+    key = key_of(report_campaign)
+    report_jobs.start(key)
+    # The worker ran the task, but its claim failed (a locked SQLite file, say).
+    DBTaskResult.objects.update(status="FAILED", finished_at=timezone.now())
+    assert report_jobs.status(key)["state"] == "queued"
+    job = ReportJob.objects.get()
+    assert job.attempts == 2
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+class RefusingBackend(DummyBackend):
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("queue unreachable")
+
+
+def test_a_queue_that_refuses_the_task_fails_the_job(report_campaign, settings):
+    settings.TASKS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    key = key_of(report_campaign)
+    assert report_jobs.start(key) is True
+    assert report_jobs.status(key)["state"] == "failed"
+    assert report_jobs.status(key)["message"] == "Making the report failed."
+
+
+def test_a_job_no_worker_takes_up_says_so(report_campaign, settings):
+    settings.TASKS = DUMMY
+    settings.REPORT_JOB_STALE_SECONDS = 30
+    key = key_of(report_campaign)
+    report_jobs.start(key)
+    assert report_jobs.status(key)["message"] == "Waiting for a worker"
+    ReportJob.objects.update(enqueued_at=timezone.now() - timedelta(seconds=31))
+    assert report_jobs.status(key) == {
+        "state": "queued",
+        "done": 0,
+        "steps": 1,
+        "message": "No worker has taken up the report yet. If this lasts, tell your administrator.",
+    }
+
+
+def test_the_report_storage_replaces_a_file_whole(tmp_path):
+    """A reader of the old file reads it whole while the same name is stored again, and
+    the name stays the name (no "report_x1y2.pdf" beside it)."""
+    storage = ReportFileStorage(location=tmp_path)
+    storage.save("a.pdf", ContentFile(b"old " * 25_000))
+    with storage.open("a.pdf", "rb") as reader:
+        first = reader.read(4)
+        assert storage.save("a.pdf", ContentFile(b"new")) == "a.pdf"
+        assert first + reader.read() == b"old " * 25_000
+    with storage.open("a.pdf", "rb") as again:
+        assert again.read() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
