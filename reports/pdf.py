@@ -28,7 +28,8 @@ from django.utils.translation import gettext_noop
 from assessment.campaigns import closing_day, opening_day
 from assessment.models import Campaign
 from questionnaires.models import Dimension
-from reports import chart_images, print_svg
+from reports import chart_images, print_charts, print_svg
+from reports import charts as chart_figures
 from reports.presentation import profile_context
 from reports.profile import Profile, StageText
 from reports.profile_builder import build_profile
@@ -42,8 +43,6 @@ LAYOUT_VERSION = 4
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed
-CONTENT_WIDTH_MM = 174  # A4 less the margins of static/css/report.css
-MAX_CHART_HEIGHT_MM = 190
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is happening)
 
@@ -210,11 +209,10 @@ class Chart:
 
     @property
     def height_mm(self) -> float:
-        """The chart's printed height: the page's width is 700 px of the figure (174 mm),
-        but a long chart is scaled down to leave room for its heading on the same page."""
+        """The chart's printed height at the report's one scale (reports/print_charts.py);
+        a chart still too tall for a page (a framework of 20 dimensions) is shrunk."""
         figure = self.charts.figures[self.name]
-        full_width = figure.layout.height * CONTENT_WIDTH_MM / figure.layout.width
-        return round(min(full_width, MAX_CHART_HEIGHT_MM), 1)
+        return round(min(print_charts.height_mm(figure), print_charts.MAX_CHART_HEIGHT_MM), 1)
 
 
 # =========================================================================== layout
@@ -240,8 +238,21 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
     for block in context["frameworks"]:
         if block.radar is not None:
             charts.discard(block.bars)
+            print_charts.for_radar_column(charts.figures[block.radar.name])
+        else:
+            charts.figures[block.bars.name].update_layout(
+                width=print_charts.canvas_px(print_charts.RADAR_WIDTH_MM)
+            )
     if context["charts"]["change"] is not None:
         charts.discard(context["charts"]["change"])
+    if context["charts"]["overall"] is not None:
+        print_charts.for_column(
+            charts.figures[context["charts"]["overall"].name], print_charts.SUMMARY_WIDTH_MM
+        )
+    chart_parts = {
+        name: _printable_parts(profile, charts, context["charts"][name], draw)
+        for name, draw in _SPLIT_BY_FRAMEWORK.items()
+    }
     sections = [{"block": block} for block in context["frameworks"]]
     by_size = sorted(context["gaps"], key=lambda g: abs(g["gap"].gap), reverse=True)
     changes = sorted(context["changes"], key=lambda r: abs(r.dim.change), reverse=True)
@@ -267,6 +278,8 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         "weak_agreement": [r for r in context["rows"] if r.dim.agreement_label == "weak"],
         "checklist": report.checklist,
         "chart_set": charts,  # its `failure` is known only once the charts are drawn
+        # (framework name or None, chart) per long chart: whole, or in parts that fit a page.
+        "chart_parts": chart_parts,
     }
 
 
@@ -328,3 +341,37 @@ def _laid_out(report: ReportInput, charts: ChartSet, progress: Progress) -> tupl
     fetcher = StaticOnlyURLFetcher(charts=charts.svg)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
     return document, steps, CHART_URL in html
+
+
+# The long charts over every dimension, and how each is drawn for some frameworks (the
+# heatmap's overall row only in its first part).
+_SPLIT_BY_FRAMEWORK: dict[str, Callable[[Profile, bool], go.Figure | None]] = {
+    "heatmap": lambda profile, first: chart_figures.team_heatmap(profile, with_overall=first),
+    "gap": lambda profile, first: chart_figures.perception_gap(profile),
+    "agreement": lambda profile, first: chart_figures.agreement_chart(profile),
+}
+
+
+def _printable_parts(
+    profile: Profile,
+    charts: ChartSet,
+    chart: Chart | None,
+    draw: Callable[[Profile, bool], go.Figure | None],
+) -> list[tuple[str | None, Chart]]:
+    """The chart whole when it fits a page at the report's scale, else in parts of whole
+    frameworks (`print_charts.page_parts`); a part of one framework is titled with its
+    name (a part of several names them in its own header rows)."""
+    if chart is None:
+        return []
+    whole = charts.figures[chart.name]
+    if print_charts.fits_a_page(whole):
+        return [(None, chart)]
+    charts.discard(chart)
+    names = {f.code: f.name for f in profile.frameworks}
+    return [
+        (
+            names[codes[0]] if len(codes) == 1 else None,
+            charts.add(f"{chart.name}-{codes[0]}", figure),
+        )
+        for codes, figure in print_charts.page_parts(profile, draw, whole)
+    ]

@@ -33,7 +33,12 @@ from reports.charts.common import (
     WIDTH,
     figure_json,
 )
-from reports.charts.frameworks import RADAR_MIN_DIMENSIONS, dimension_bars, framework_radar
+from reports.charts.frameworks import (
+    RADAR_MIN_DIMENSIONS,
+    dimension_bars,
+    framework_radar,
+    legend_below,
+)
 from reports.charts.gap import perception_gap
 from reports.charts.keys import keys_gate
 from reports.charts.overview import overall_diamond
@@ -53,6 +58,7 @@ __all__ = [
     "figure_json",
     "framework_radar",
     "keys_gate",
+    "legend_below",
     "overall_diamond",
     "perception_gap",
     "team_heatmap",

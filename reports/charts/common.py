@@ -207,17 +207,30 @@ def stage_band_shapes(profile: Profile, *, axis: str = "x") -> list[dict[str, An
     return shapes
 
 
+STAGE_LABEL_ROW_PX = 14  # one line of the stage labels above vertical bands
+
+
 def stage_band_labels(profile: Profile, *, axis: str = "x") -> list[dict[str, Any]]:
+    """The stage names over their bands. Above vertical bands (`axis` "x") they take
+    two rows in turn, so that the names of two narrow neighbouring bands (70–85, 85–100)
+    never run into each other; the chart's top margin holds both rows."""
     names = stage_names(profile)
     labels = []
-    for stage, low, high in stage_bands(profile):
+    for index, (stage, low, high) in enumerate(stage_bands(profile)):
         label: dict[str, Any] = {
-            "text": wrap(names[stage], 9 if axis == "x" else 16),
+            "text": escape(names[stage]) if axis == "x" else wrap(names[stage], 16),
             "showarrow": False,
             "font": {"size": 10, "color": STAGE_TEXT_COLOURS[stage]},
         }
         if axis == "x":
-            label.update(x=(low + high) / 2, xref="x", y=1, yref="paper", yanchor="bottom")
+            label.update(
+                x=(low + high) / 2,
+                xref="x",
+                y=1,
+                yref="paper",
+                yanchor="bottom",
+                yshift=STAGE_LABEL_ROW_PX * (index % 2),
+            )
         else:
             label.update(x=1, xref="paper", xanchor="left", xshift=4, y=(low + high) / 2, yref="y")
         labels.append(label)

@@ -33,6 +33,14 @@ from reports.charts.rows import rows_axis, unique_labels
 from reports.profile import FrameworkProfile, Profile
 
 RADAR_MIN_DIMENSIONS = 3  # a radar needs at least three spokes
+RADAR_HEIGHT = 440
+
+
+def legend_below(height: int, margin: dict[str, Any]) -> float:
+    """The paper y of a legend at the foot of the bottom margin, clear of the labels of
+    the radar's lower spokes, which reach about 50 px into that margin."""
+    plot_height = height - margin["t"] - margin["b"]
+    return -(margin["b"] - 24) / plot_height
 
 
 def _framework(profile: Profile, framework_code: str) -> FrameworkProfile:
@@ -117,11 +125,12 @@ def framework_radar(profile: Profile, framework_code: str) -> go.Figure:
         )
     )
     values, texts = threshold_ticks(profile)
+    margin = {"l": 120, "r": 120, "t": 50, "b": 100 if has_previous else 50}
     layout = base_layout(
-        440,
-        margin={"l": 120, "r": 120, "t": 50, "b": 70 if has_previous else 50},
+        RADAR_HEIGHT,
+        margin=margin,
         showlegend=has_previous,
-        legend=horizontal_legend(0.5, "center", -0.12),
+        legend=horizontal_legend(0.5, "center", legend_below(RADAR_HEIGHT, margin)),
         polar={
             "bgcolor": "#ffffff",
             "barmode": "overlay",

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import plotly.colors
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from reports.charts.common import (
     INK,
     MUTED,
-    STAGE_COLOURS,
     SUPPRESSED_FILL,
     base_layout,
     build_figure,
     category_axis,
     escape,
     format_number,
-    horizontal_legend,
     stage_bands,
     stage_names,
     wrap,
@@ -34,21 +33,88 @@ def _suppressed_reason(group: GroupProfile, k: int) -> str:
     return _("hidden to protect a group with fewer than k responses (k = %(k)s)") % {"k": k}
 
 
-def _stage_colourscale(profile: Profile) -> list[list[Any]]:
-    scale: list[list[Any]] = []
-    for stage, low, high in stage_bands(profile):
-        scale.append([low / 100.0, STAGE_COLOURS[stage]])
-        scale.append([high / 100.0, STAGE_COLOURS[stage]])
-    return scale
+# Scores from 0 to 100 on one continuous scale that reads alike with every kind of colour
+# vision (cividis: dark blue to yellow, evenly brighter), so 50.1 and 68.6 differ at a
+# glance; the stages are marked on the scale's legend, under the chart.
+SCORE_COLOURSCALE = [
+    [index / (len(plotly.colors.sequential.Cividis) - 1), colour]
+    for index, colour in enumerate(plotly.colors.sequential.Cividis)
+]
+LEGEND_PX = 84  # the colour scale and its two-line caption under the heatmap
+
+
+def _scale_legend(profile: Profile, fraction: float) -> tuple[go.Heatmap, dict, dict, dict]:
+    """The colour scale as a strip of its own under the chart (a Plotly colour bar
+    would need inline styles, which the dashboard's CSP refuses): the trace, its two
+    axes and the caption naming the stages."""
+    thresholds = [0.0, *(float(t) for t in profile.stage_thresholds), 100.0]
+    strip = go.Heatmap(
+        z=[list(range(101))],
+        x=list(range(101)),
+        y=[""],
+        colorscale=SCORE_COLOURSCALE,
+        zmin=0,
+        zmax=100,
+        showscale=False,
+        # Interpolated: a smooth gradient, and drawn without the pixelated image style
+        # that the dashboard's CSP refuses.
+        zsmooth="best",
+        hoverinfo="skip",
+        xaxis="x2",
+        yaxis="y2",
+        name=_("Colour scale"),
+    )
+    x_axis = {
+        "domain": [0, 1],
+        "anchor": "y2",
+        "range": [-0.5, 100.5],
+        "tickmode": "array",
+        "tickvals": thresholds,
+        "ticktext": [format_number(t, 0) for t in thresholds],
+        "tickfont": {"size": 11, "color": MUTED},
+        "ticks": "outside",
+        "ticklen": 4,
+        "fixedrange": True,
+        "showgrid": False,
+        "zeroline": False,
+    }
+    y_axis = {
+        "domain": [0, fraction],
+        "showticklabels": False,
+        "ticks": "",
+        "showline": False,
+        "showgrid": False,
+        "zeroline": False,
+        "fixedrange": True,
+    }
+    bands = [
+        escape(f"{format_number(low, 0)}–{format_number(high, 0)} {stage_names(profile)[stage]}")
+        for stage, low, high in stage_bands(profile)
+    ]
+    caption = {
+        # Two stages a line, ending at the scale's right end, so that it fits beside the
+        # row labels of a narrow chart.
+        "text": f"{bands[0]} · {bands[1]}<br>{bands[2]} · {bands[3]}",
+        "align": "right",
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1,
+        "xanchor": "right",
+        "y": fraction,
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 11, "color": MUTED},
+    }
+    return strip, x_axis, y_axis, caption
 
 
 def _stage_for(profile: Profile, score: float | None) -> str | None:
     return stage_for(score, profile.stage_thresholds)
 
 
-def team_heatmap(profile: Profile) -> go.Figure | None:
+def team_heatmap(profile: Profile, *, with_overall: bool = True) -> go.Figure | None:
     """Scores per team (columns) and dimension (rows, grouped by framework, the overall
-    index first), coloured by stage, one decimal in each cell. A team hidden by the
+    index first unless `with_overall` is False), one decimal in each cell. A team hidden by the
     anonymity threshold is a grey column labelled "fewer than k responses" and carries
     no numbers at all. None when there are no teams, when the profile is of one team
     or below the threshold."""
@@ -59,7 +125,8 @@ def team_heatmap(profile: Profile) -> go.Figure | None:
     names = stage_names(profile)
     framework_names = {f.code: f.name for f in profile.frameworks}
     overall_label = escape(_("Overall index"))
-    rows = [Row(overall_label, None), *grouped_rows(profile, profile.dimensions(), 44)]
+    overall = [Row(overall_label, None)] if with_overall else []
+    rows = [*overall, *grouped_rows(profile, profile.dimensions(), 44)]
     labels = unique_labels([row.label for row in rows])
     columns = unique_labels(
         [
@@ -76,7 +143,7 @@ def team_heatmap(profile: Profile) -> go.Figure | None:
         z_row: list[float | None] = []
         text_row: list[str] = []
         hover_row: list[str] = []
-        header = index > 0 and row.dim is None
+        header = row.dim is None and not (with_overall and index == 0)
         for team in teams:
             if team.suppressed or header:
                 z_row.append(None)
@@ -114,7 +181,7 @@ def team_heatmap(profile: Profile) -> go.Figure | None:
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             hoverongaps=False,
-            colorscale=_stage_colourscale(profile),
+            colorscale=SCORE_COLOURSCALE,
             zmin=0,
             zmax=100,
             xgap=2,
@@ -122,20 +189,9 @@ def team_heatmap(profile: Profile) -> go.Figure | None:
             showscale=False,
             name=_("Teams"),
         ),
-        # The stage legend (a colour bar would need inline styles, refused by the CSP).
-        *(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": "square", "size": 12, "color": STAGE_COLOURS[stage]},
-                name=f"{escape(names[stage])} ({format_number(low, 0)}–{format_number(high, 0)})",
-                hoverinfo="skip",
-                showlegend=True,
-            )
-            for stage, low, high in stage_bands(profile)
-        ),
     ]
+    height = max(280, 130 + 22 * len(labels)) + LEGEND_PX
+    rows_from = LEGEND_PX / height  # the rows sit above the colour scale
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     for index, team in enumerate(teams):
@@ -149,7 +205,7 @@ def team_heatmap(profile: Profile) -> go.Figure | None:
                 "yref": "paper",
                 "x0": index - 0.5,
                 "x1": index + 0.5,
-                "y0": 0,
+                "y0": rows_from,
                 "y1": 1,
                 "fillcolor": SUPPRESSED_FILL,
                 "line": {"width": 0},
@@ -159,7 +215,7 @@ def team_heatmap(profile: Profile) -> go.Figure | None:
             {
                 "x": index,
                 "xref": "x",
-                "y": 0.5,
+                "y": (1 + rows_from) / 2,
                 "yref": "paper",
                 "showarrow": False,
                 "textangle": -90,
@@ -167,25 +223,23 @@ def team_heatmap(profile: Profile) -> go.Figure | None:
                 "font": {"size": 12, "color": MUTED},
             }
         )
+    legend_fraction = 18 / height  # the strip's own height, under the caption
+    strip, strip_x, strip_y, caption = _scale_legend(profile, legend_fraction)
+    data.append(strip)
     layout = base_layout(
-        max(280, 130 + 22 * len(labels)),
-        margin={"l": 10, "r": 10, "t": 10, "b": 50, "pad": 4},
-        showlegend=True,
-        legend=horizontal_legend(
-            0,
-            "left",
-            -0.01,
-            itemclick=False,
-            itemdoubleclick=False,
-        ),
+        height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 30, "pad": 4},
+        showlegend=False,
+        xaxis2=strip_x,
+        yaxis2=strip_y,
         xaxis=category_axis(
             side="top",
             categoryorder="array",
             categoryarray=columns,
             tickfont={"size": 12, "color": INK},
         ),
-        yaxis=rows_axis(labels),
+        yaxis={**rows_axis(labels), "domain": [rows_from, 1]},
         shapes=shapes,
-        annotations=annotations,
+        annotations=[*annotations, caption],
     )
     return build_figure(data, layout)

@@ -64,9 +64,9 @@ def in_browser(scenario: Callable[[Any], Any]) -> Any:
     return outcome.get("value")
 
 
-def new_page(browser, width: int):
+def new_page(browser, width: int, height: int = 900):
     context = browser.new_context(
-        locale="en-US", viewport={"width": width, "height": 900}, accept_downloads=True
+        locale="en-US", viewport={"width": width, "height": height}, accept_downloads=True
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -231,3 +231,43 @@ def test_consultant_pages_have_no_wcag_violations(demo):
         return found
 
     assert in_browser(scenario) == []
+
+
+# Every pair of visible texts in one chart whose boxes intersect by more than a pixel
+# each way: labels that run into each other on the screen.
+OVERLAPPING_LABELS = """() => {
+  const found = [];
+  for (const chart of document.querySelectorAll('.chart')) {
+    const boxes = [...chart.querySelectorAll('svg text')]
+      .filter(t => t.textContent.trim() && getComputedStyle(t).visibility !== 'hidden')
+      .map(t => ({text: t.textContent.trim(), box: t.getBoundingClientRect()}))
+      .filter(t => t.box.width > 0 && t.box.height > 0);
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+      const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+      const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+      if (w > 1 && h > 1) found.push(`${chart.id}: "${a.text}" over "${b.text}"`);
+    }));
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_chart_label_overlaps_another_on_a_laptop(demo, language):
+    url = f"{demo}/campaigns/{DEMO_SLUG}/dashboard/"
+
+    def scenario(browser) -> dict[str, Any]:
+        context, page, errors = new_page(browser, 1366, 768)
+        log_in(page, demo)
+        context.add_cookies([{"name": "django_language", "value": language, "url": demo}])
+        page.goto(url)
+        page.wait_for_function(ALL_CHARTS_READY)
+        texts = page.locator(".chart svg text").count()
+        overlapping = page.evaluate(OVERLAPPING_LABELS)
+        context.close()
+        return {"texts": texts, "overlapping": overlapping, "errors": errors}
+
+    result = in_browser(scenario)
+    assert result["texts"] > 300  # every chart drawn, with its labels
+    assert result["overlapping"] == []
+    assert result["errors"] == []
