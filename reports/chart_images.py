@@ -38,9 +38,6 @@ logger = logging.getLogger(__name__)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 RELOAD_EVERY = 200  # charts a tab draws before it is reloaded to start clean
-# Two tabs draw two charts at a time: WeasyPrint waits for each chart as it reaches it,
-# and a report has a dozen (the long charts come in parts that fit a page).
-CHART_TABS = 1
 START_TIMEOUT = 60.0  # seconds for Chromium to start
 CHART_TIMEOUT = 30.0  # seconds for one chart
 
@@ -143,7 +140,7 @@ class ChartRenderer:
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="chart-renderer", daemon=True).start()
         renderer = _warm_kaleido_class(kaleido.Kaleido)(
-            n=CHART_TABS, plotlyjs=str(PLOTLY_JS), mathjax=False, path=path, timeout=CHART_TIMEOUT
+            n=1, plotlyjs=str(PLOTLY_JS), mathjax=False, path=path, timeout=CHART_TIMEOUT
         )
         # Chromium starts while the caller goes on (WeasyPrint reading the report); the
         # first drawing waits for it.

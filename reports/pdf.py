@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it when the report's layout changes, so that reports
 # made by an older layout are made again.
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed
@@ -350,6 +350,9 @@ _SPLIT_BY_FRAMEWORK: dict[str, Callable[[Profile, bool], go.Figure | None]] = {
     "gap": lambda profile, first: chart_figures.perception_gap(profile),
     "agreement": lambda profile, first: chart_figures.agreement_chart(profile),
 }
+# Charts without a header row per framework: each part is titled with its frameworks
+# (the perception gap is sorted by size, so a part's order holds within the part).
+_TITLED_PARTS = {"gap"}
 
 
 def _printable_parts(
@@ -359,18 +362,19 @@ def _printable_parts(
     draw: Callable[[Profile, bool], go.Figure | None],
 ) -> list[tuple[str | None, Chart]]:
     """The chart whole when it fits a page at the report's scale, else in parts of whole
-    frameworks (`print_charts.page_parts`); a part of one framework is titled with its
-    name (a part of several names them in its own header rows)."""
+    frameworks (`print_charts.page_parts`), titled with the frameworks they show unless
+    the chart names them in header rows of its own."""
     if chart is None:
         return []
     whole = charts.figures[chart.name]
-    if print_charts.fits_a_page(whole):
-        return [(None, chart)]
+    if not charts.drawing or print_charts.fits_a_page(whole):
+        return [(None, chart)]  # (without charts, one note stands for the whole chart)
     charts.discard(chart)
     names = {f.code: f.name for f in profile.frameworks}
+    titled = chart.name in _TITLED_PARTS
     return [
         (
-            names[codes[0]] if len(codes) == 1 else None,
+            " · ".join(names[code] for code in codes) if titled or len(codes) == 1 else None,
             charts.add(f"{chart.name}-{codes[0]}", figure),
         )
         for codes, figure in print_charts.page_parts(profile, draw, whole)

@@ -97,8 +97,10 @@ def page_parts(
         half = sum(sizes) / 2
         cut = min(range(1, len(codes)), key=lambda i: abs(sum(sizes[:i]) - half))
         left, right = codes[:cut], codes[cut:]
-        return parts(left, draw(of_frameworks(profile, left), first), first) + parts(
-            right, draw(of_frameworks(profile, right), False), False
+        left_parts = parts(left, draw(of_frameworks(profile, left), first), first)
+        right_first = first and not left_parts  # the first part shown carries the overall row
+        return left_parts + parts(
+            right, draw(of_frameworks(profile, right), right_first), right_first
         )
 
     return parts([f.code for f in profile.frameworks], whole, True)

@@ -102,7 +102,7 @@ def filled_share(png: Path) -> float:
 
 
 def sentences(text: str) -> list[str]:
-    text = re.sub(r"-\n(?=\w)", "", text)  # words hyphenated over a line break
+    text = re.sub(r"(?<=\w)-\n\s*(?=[a-z])", "", text)  # words hyphenated over a line break
     text = re.sub(r"\s+", " ", text)
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
@@ -136,12 +136,13 @@ def measure(path: Path) -> ReportFigures:
             )
             per_page[-1].filled = round(filled_share(png), 2)
         plain = subprocess.run(
-            ["pdftotext", "-layout", "-nopgbrk", str(path), "-"],
+            # Reading order (not -layout, which runs side-by-side columns together).
+            ["pdftotext", "-nopgbrk", str(path), "-"],
             check=True,
             capture_output=True,
             text=True,
         ).stdout
-    for sentence in sentences(plain.replace("\n", " ")):
+    for sentence in sentences(plain):
         if len(sentence.split()) >= MIN_WORDS:
             sentence_counts[sentence] += 1
     starts = section_starts(reader)

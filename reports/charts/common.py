@@ -212,11 +212,12 @@ STAGE_LABEL_ROW_PX = 14  # one line of the stage labels above vertical bands
 
 def stage_band_labels(profile: Profile, *, axis: str = "x") -> list[dict[str, Any]]:
     """The stage names over their bands. Above vertical bands (`axis` "x") they take
-    two rows in turn, so that the names of two narrow neighbouring bands (70–85, 85–100)
-    never run into each other; the chart's top margin holds both rows."""
+    rows 0, 1, 0, 2, so that no two names closer than a whole band share a row (the
+    narrow upper bands, 50–70, 70–85 and 85–100, each have a row of their own); the
+    chart's top margin holds the three rows."""
     names = stage_names(profile)
     labels = []
-    for index, (stage, low, high) in enumerate(stage_bands(profile)):
+    for (stage, low, high), row in zip(stage_bands(profile), (0, 1, 0, 2), strict=True):
         label: dict[str, Any] = {
             "text": escape(names[stage]) if axis == "x" else wrap(names[stage], 16),
             "showarrow": False,
@@ -229,7 +230,7 @@ def stage_band_labels(profile: Profile, *, axis: str = "x") -> list[dict[str, An
                 y=1,
                 yref="paper",
                 yanchor="bottom",
-                yshift=STAGE_LABEL_ROW_PX * (index % 2),
+                yshift=STAGE_LABEL_ROW_PX * row,
             )
         else:
             label.update(x=1, xref="paper", xanchor="left", xshift=4, y=(low + high) / 2, yref="y")

@@ -219,7 +219,8 @@ def team_heatmap(profile: Profile, *, with_overall: bool = True) -> go.Figure | 
                 "yref": "paper",
                 "showarrow": False,
                 "textangle": -90,
-                "text": escape(_suppressed_reason(team, k)),
+                # Wrapped: a short part of the heatmap is lower than the whole reason.
+                "text": wrap(_suppressed_reason(team, k), 22),
                 "font": {"size": 12, "color": MUTED},
             }
         )

@@ -97,6 +97,26 @@ def test_a_long_chart_is_halved_by_dimensions_until_each_part_fits(demo_round):
         assert gaps <= dims and gaps == {g.dimension for g in profile.gaps if g.dimension in dims}
 
 
+def test_the_overall_row_goes_to_the_first_part_shown(demo_round):
+    """When the first half shows nothing (no gaps there, say), the next part is the
+    first one the reader sees and carries the overall row."""
+    profile = build_profile(demo_round, language="en")
+    drawn = []
+
+    def draw(part, first):
+        codes = tuple(f.code for f in part.frameworks)
+        drawn.append((codes, first))
+        if "diamond" in codes:
+            return None
+        dims = sum(len(f.dimensions) for f in part.frameworks)
+        return go.Figure(layout={"height": 40 * dims, "width": WIDTH})
+
+    whole = go.Figure(layout={"height": 40 * 38, "width": WIDTH})
+    parts = print_charts.page_parts(profile, draw, whole)
+    assert [codes for codes, _figure in parts] == [("keys", "care", "listening")]
+    assert drawn == [(("diamond", "shifts"), True), (("keys", "care", "listening"), True)]
+
+
 def test_a_part_that_still_does_not_fit_is_halved_again(demo_round):
     profile = build_profile(demo_round, language="en")
 
@@ -126,8 +146,23 @@ def test_every_chart_of_the_demo_report_prints_at_7_pt_or_more(demo_round, langu
         assert print_charts.smallest_printed_pt(figure) >= 7, name
         assert print_charts.fits_a_page(figure), name
     if team is None:  # the full scan's long charts come in two halves
+        names = [f.name for f in report.profile.frameworks]
         assert len(context["chart_parts"]["heatmap"]) == 2
+        # The agreement names its frameworks in header rows; the gap, sorted by size,
+        # is titled with the frameworks of each part.
         assert [title for title, _part in context["chart_parts"]["agreement"]] == [None, None]
+        assert [title for title, _part in context["chart_parts"]["gap"]] == [
+            " · ".join(names[:2]),
+            " · ".join(names[2:]),
+        ]
+
+
+def test_without_charts_a_long_chart_is_not_split(demo_round):
+    """A report made without charts shows one note for a chart, not one per part."""
+    report = pdf.report_input(demo_round, "en")
+    context = pdf._context(report, pdf.ChartSet(failure=pdf.OFF))
+    for name in ("heatmap", "gap", "agreement"):
+        assert [title for title, _part in context["chart_parts"][name]] == [None], name
 
 
 @pytest.mark.slow
