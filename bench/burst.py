@@ -42,6 +42,7 @@ end in any case.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import io
 import json
@@ -489,13 +490,21 @@ def gunicorn(
         yield base_url
     finally:
         killer.cancel()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen, how: int = signal.SIGTERM) -> None:
+    """Stop a process started in a session of its own, with its children: `how`, then
+    SIGKILL if it is still there after 15 s."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, how)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 # =========================================================================== databases

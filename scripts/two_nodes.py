@@ -87,18 +87,7 @@ def service(command: list[str], port: int, name: str, **kwargs) -> Iterator[subp
             _wait_for_port(port, process, name)
         yield process
     finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen, how: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, how)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        burst.stop_process(process)
 
 
 def redis(port: int, directory: Path) -> contextlib.AbstractContextManager[subprocess.Popen]:
@@ -368,7 +357,7 @@ def check_killed_worker(cluster: Cluster, first_worker: subprocess.Popen) -> Non
     status_url = ask_for_report(cluster, consultant, "nl")
     on_b = consultant.on(cluster.b)
     seen = follow(on_b, status_url, 120, until=("running", "done", "failed"))
-    stop(first_worker, signal.SIGKILL)
+    burst.stop_process(first_worker, signal.SIGKILL)
     killed_while = seen["state"]
     with worker(cluster.worker_env):
         status = follow(on_b, status_url, 240)
