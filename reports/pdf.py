@@ -30,7 +30,7 @@ from assessment.models import Campaign
 from questionnaires.models import Dimension
 from reports import chart_images, print_charts, print_svg
 from reports import charts as chart_figures
-from reports.presentation import profile_context
+from reports.presentation import against_organisation, profile_context
 from reports.profile import Profile, StageText
 from reports.profile_builder import build_profile
 from reports.url_fetcher import BASE_URL, CHART_URL, StaticOnlyURLFetcher
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it when the report's layout changes, so that reports
 # made by an older layout are made again.
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed
@@ -65,6 +65,8 @@ class ReportInput:
     profile: Profile
     team: str | None
     checklist: tuple[ChecklistTheme, ...]
+    # A team report's yardstick: the whole campaign's profile.
+    organisation: Profile | None = None
 
     @property
     def language(self) -> str:
@@ -97,7 +99,12 @@ def report_input(campaign: Campaign, language: str, team: str | None = None) -> 
                 )
                 % {"k": profile.anonymity_threshold, "n": profile.submitted}
             )
-    return ReportInput(profile=profile, team=team, checklist=_checklist(profile.language))
+    return ReportInput(
+        profile=profile,
+        team=team,
+        checklist=_checklist(profile.language),
+        organisation=build_profile(campaign, language=language) if team else None,
+    )
 
 
 def _checklist(language: str) -> tuple[ChecklistTheme, ...]:
@@ -254,7 +261,7 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         for name, draw in _SPLIT_BY_FRAMEWORK.items()
     }
     sections = [{"block": block} for block in context["frameworks"]]
-    by_size = sorted(context["gaps"], key=lambda g: abs(g["gap"].gap), reverse=True)
+    by_size = context["gaps_by_size"]
     changes = sorted(context["changes"], key=lambda r: abs(r.dim.change), reverse=True)
     rate = profile.response_rate
     return {
@@ -270,13 +277,15 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         "first_day": opening_day(profile.opens_at),
         "last_day": closing_day(profile.closes_at),
         "overall_steps": _stage_steps(profile.stages, profile.overall_stage),
-        "biggest_gap": by_size[0] if by_size else None,
         # The charts show every dimension; the tables only what a workshop talks about.
         "gap_rows": [g for g in by_size if g["gap"].flagged][:LONG_LIST] or by_size[:SHORT_LIST],
         "flagged_count": sum(1 for g in by_size if g["gap"].flagged),
         "change_rows": changes[:LONG_LIST],
         "weak_agreement": [r for r in context["rows"] if r.dim.agreement_label == "weak"],
         "checklist": report.checklist,
+        "against_organisation": (
+            against_organisation(profile, report.organisation) if report.organisation else []
+        ),
         "chart_set": charts,  # its `failure` is known only once the charts are drawn
         # (framework name or None, chart) per long chart: whole, or in parts that fit a page.
         "chart_parts": chart_parts,

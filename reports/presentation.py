@@ -24,6 +24,7 @@ from reports.profile import (
 )
 
 ChartMaker = Callable[[str, go.Figure], Any]
+EXECUTIVE_LIST = 3  # perception gaps in the executive view (as many as priorities)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,8 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
         for g in sorted(profile.gaps, key=lambda g: g.gap, reverse=True)
         if g.dimension in rows
     ]
+    # The executive view's gaps: the largest differences either way.
+    gaps_by_size = sorted(gaps, key=lambda g: abs(g["gap"].gap), reverse=True)
     # The gate page belongs to the weakest-link framework (the five keys), whatever its code.
     keys = next((b for b in frameworks if b.framework.aggregation == scoring.WEAKEST_LINK), None)
     overall_stage = next((s for s in profile.stages if s.code == profile.overall_stage), None)
@@ -178,6 +181,8 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
         "team_rows": team_rows,
         "gaps": gaps,
         "flagged_gaps": [g for g in gaps if g["gap"].flagged],
+        "gaps_by_size": gaps_by_size,
+        "largest_gaps": gaps_by_size[:EXECUTIVE_LIST],
         "keys": keys,
         "priorities": [rows[c] for c in profile.priorities if c in rows],
         "strengths": [rows[c] for c in profile.strengths if c in rows],
@@ -195,3 +200,47 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
             "change": make("change", charts.change_chart(profile)),
         },
     }
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """One dimension of a team report beside the whole organisation's score."""
+
+    name: str
+    team: float | None
+    organisation: float | None
+
+    @property
+    def difference(self) -> float | None:
+        if self.team is None or self.organisation is None:
+            return None
+        return self.team - self.organisation
+
+    @property
+    def marked(self) -> bool:
+        return self.difference is not None and abs(self.difference) >= MARKED_DIFFERENCE
+
+
+@dataclass(frozen=True)
+class OrganisationBlock:
+    framework: str
+    score: OrganisationRow  # the framework's own score
+    rows: tuple[OrganisationRow, ...]
+
+
+MARKED_DIFFERENCE = 10.0  # points between a team and its organisation worth talking about
+
+
+def against_organisation(team: Profile, organisation: Profile) -> list[OrganisationBlock]:
+    """A team's framework and dimension scores beside the whole campaign's, framework by
+    framework (both profiles are built from the same questionnaire version)."""
+    whole = {d.code: d.score for d in organisation.dimensions()}
+    whole_frameworks = {f.code: f.score for f in organisation.frameworks}
+    return [
+        OrganisationBlock(
+            framework=fw.name,
+            score=OrganisationRow(fw.name, fw.score, whole_frameworks.get(fw.code)),
+            rows=tuple(OrganisationRow(d.name, d.score, whole.get(d.code)) for d in fw.dimensions),
+        )
+        for fw in team.frameworks
+    ]

@@ -30,7 +30,7 @@ PT_PER_PX = MM_PER_PX * 72 / 25.4
 MIN_FONT_PX = 10  # 7.05 pt in print
 RADAR_WIDTH_MM = 112  # static/css/report.css: .framework-chart
 RADAR_HEIGHT_PX = 330
-SUMMARY_WIDTH_MM = 114  # static/css/report.css: .summary-chart
+SUMMARY_WIDTH_MM = 104  # static/css/report.css: .summary-chart
 
 
 def canvas_px(width_mm: float) -> int:
@@ -44,9 +44,10 @@ def height_mm(figure: go.Figure) -> float:
 
 def for_radar_column(figure: go.Figure) -> go.Figure:
     """The radar redrawn for its column beside the stage texts: narrower and lower, the
-    fonts as they are, its legend (if any) again at the foot of the bottom margin."""
+    fonts and margins as they are (the top one fits the top spoke's label), its legend
+    (if any) again at the foot of the bottom margin."""
     old = figure.layout.margin
-    margin = {"l": old.l, "r": old.r, "t": 30, "b": old.b}
+    margin = {"l": old.l, "r": old.r, "t": old.t, "b": old.b}
     figure.update_layout(width=canvas_px(RADAR_WIDTH_MM), height=RADAR_HEIGHT_PX, margin=margin)
     if figure.layout.showlegend:
         figure.update_layout(legend_y=legend_below(RADAR_HEIGHT_PX, margin))

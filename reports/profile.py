@@ -163,7 +163,8 @@ class Profile:
     priorities: tuple[str, ...]  # full dimension codes, lowest first
     strengths: tuple[str, ...]  # full dimension codes, highest first
     stages: tuple[StageText, ...]  # the four stages in order, texts in `language`
-    # {"slug", "name", "closes_at", "version", "not_comparable"} of the previous round;
+    # {"slug", "name", "closes_at", "version", "overall", "not_comparable"} of the previous
+    # round; "overall": its index for the same scope (None when its release hides it);
     # "not_comparable": dimension codes its questionnaire version measured otherwise.
     previous: dict[str, Any] | None
     comments: tuple[CommentProfile, ...]  # of groups that meet k, shuffled, no timestamps
@@ -192,6 +193,15 @@ class Profile:
         if not self.invited:
             return None
         return self.submitted_in_scope / self.invited
+
+    @property
+    def overall_change(self) -> float | None:
+        """The index minus the previous round's index for the same scope, when both are
+        shown. Indicative when `previous["not_comparable"]` names dimensions."""
+        before = (self.previous or {}).get("overall")
+        if self.overall_score is None or before is None:
+            return None
+        return float(self.overall_score - before)
 
     @property
     def index_withheld(self) -> bool:

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 
 from assessment.anonymity import EVERYONE, MANAGEMENT, Group, validate_threshold
 from assessment.models import Campaign, Comment, Invitation, Response, Team
-from questionnaires.editions import comparable_dimensions
 from questionnaires.models import FrameworkStage, Item, Recommendation, Stage
 from questionnaires.translation import LANGUAGES, Bilingual
 from reports import comparisons, scoring
 from reports.data import CampaignStructure, full_code, load_structure, load_teams, submitted_filter
+from reports.previous_round import PreviousRound, previous_campaign, previous_round
 from reports.profile import (
     FEWER_THAN_K,
     CommentProfile,
@@ -257,67 +257,6 @@ def _comments(
     return tuple(shown), hidden
 
 
-def _previous_campaign(campaign: Campaign) -> Campaign | None:
-    """The organisation's most recent earlier campaign on the same questionnaire."""
-    return (
-        Campaign.objects.filter(
-            organisation_id=campaign.organisation_id,
-            questionnaire_version__questionnaire_id=campaign.questionnaire_version.questionnaire_id,
-            created_at__lt=campaign.created_at,
-        )
-        .exclude(pk=campaign.pk)
-        .select_related("questionnaire_version")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
-def _items_by_dimension(structure: CampaignStructure) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for item in structure.items:
-        out.setdefault(full_code(item.dimension), []).append(item.pk)
-    return out
-
-
-def _not_comparable(previous: CampaignStructure, current: CampaignStructure) -> tuple[str, ...]:
-    """Dimensions of the current round that the previous round's items do not measure
-    in the same way (a later bank edition that rebuilt them). One query."""
-    if previous.version.pk == current.version.pk:
-        return ()
-    replaces: dict[int, list[int]] = {}
-    links = Item.replaces.through.objects.filter(from_item_id__in=[i.pk for i in current.items])
-    for new_id, old_id in links.values_list("from_item_id", "to_item_id"):
-        replaces.setdefault(new_id, []).append(old_id)
-    newer = _items_by_dimension(current)
-    comparable = comparable_dimensions(_items_by_dimension(previous), newer, replaces)
-    return tuple(code for code in newer if code not in comparable)
-
-
-def _previous_scores(
-    previous: Campaign, current: CampaignStructure, scope: _Scope
-) -> tuple[dict[str, float | None], tuple[str, ...]]:
-    """Dimension scores (full code -> score) of the previous round for the same scope, as
-    far as that round's own release shows them and only for the dimensions both rounds
-    measure in the same way; empty while it is still running. Also the dimension codes
-    left out because they are not comparable."""
-    if not previous.fieldwork_ended():
-        return {}, ()
-    if previous.questionnaire_version_id == current.version.pk:
-        structure = current
-    else:
-        structure = load_structure(previous.questionnaire_version)
-    not_comparable = _not_comparable(structure, current)
-    teams = load_teams(previous)
-    if scope.team is not None and scope.team.name not in {t.name for t in teams.values()}:
-        return {}, not_comparable
-    results = counted_results(previous, structure, teams)
-    scores = results.release.scores(results.prepared, scope.group)
-    if scores is None:
-        return {}, not_comparable
-    shown = scores.dimension_scores()
-    return {code: shown[code] for code in shown if code not in not_comparable}, not_comparable
-
-
 def build_profile(
     campaign: Campaign,
     *,
@@ -425,11 +364,11 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         none = np.zeros(results.data.n, dtype=bool)
         scores = scoring.score_group(results.prepared, none)
 
-    previous = _previous_campaign(campaign)
-    previous_scores, not_comparable = (
-        _previous_scores(previous, structure, scope)
+    previous = previous_campaign(campaign)
+    before = (
+        previous_round(previous, structure, scope.group)
         if previous is not None and not below_threshold
-        else ({}, ())
+        else PreviousRound()
     )
     comments, comments_hidden = _comments(campaign, scope, results, below_threshold)
     invited, invited_from = _invited(campaign, teams, scope)
@@ -460,7 +399,7 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         scope=scope.as_dict(),
         overall_score=scores.overall.score,
         overall_stage=scores.overall.stage,
-        frameworks=_frameworks(structure, scores, previous_scores, language),
+        frameworks=_frameworks(structure, scores, before.scores, language),
         groups=_breakdowns(results, scope, teams),
         gaps=() if below_threshold else _gaps(results, structure, scope, k),
         priorities=comparisons.priorities(scores.dimensions),
@@ -474,7 +413,8 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
                 "name": previous.name,
                 "closes_at": previous.closes_at,
                 "version": previous.questionnaire_version.number,
-                "not_comparable": list(not_comparable),
+                "overall": before.overall,
+                "not_comparable": list(before.not_comparable),
             }
         ),
         comments=comments,

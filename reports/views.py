@@ -74,7 +74,7 @@ def _pdf_links(campaign: Campaign, team: str | None, state: str) -> list[dict[st
 
 
 def _figure_json(name: str, figure) -> str:
-    return charts.figure_json(figure)
+    return charts.figure_json(charts.for_screen(figure))
 
 
 @require_GET

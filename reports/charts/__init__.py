@@ -32,6 +32,7 @@ from reports.charts.common import (
     STAGE_ORDER,
     WIDTH,
     figure_json,
+    for_screen,
 )
 from reports.charts.frameworks import (
     RADAR_MIN_DIMENSIONS,
@@ -56,6 +57,7 @@ __all__ = [
     "change_chart",
     "dimension_bars",
     "figure_json",
+    "for_screen",
     "framework_radar",
     "keys_gate",
     "legend_below",

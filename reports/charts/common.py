@@ -307,6 +307,36 @@ def build_figure(data: Sequence[Any], layout: dict[str, Any]) -> go.Figure:
 # =========================================================================== output
 
 
+SCREEN_MIN_FONT_PX = 12  # the dashboard's smallest chart text (CSS pixels)
+
+
+def _raise_font_sizes(node: Any, floor: int, *, in_font: bool = False) -> None:
+    """Every font size (`size` inside a `font`, `tickfont`, `textfont` … object) of a
+    figure's JSON below `floor` raised to it, in place; marker and line sizes stay."""
+    if isinstance(node, list):
+        for item in node:
+            _raise_font_sizes(item, floor, in_font=in_font)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if in_font and key == "size":
+            if isinstance(value, list):
+                node[key] = [max(v, floor) if isinstance(v, int | float) else v for v in value]
+            elif isinstance(value, int | float):
+                node[key] = max(value, floor)
+        else:
+            _raise_font_sizes(value, floor, in_font=key.endswith("font"))
+
+
+def for_screen(fig: go.Figure) -> go.Figure:
+    """The figure as the dashboard draws it: the print sizes (7 pt and up on paper at the
+    report's scale) are too small on a screen, so no text under `SCREEN_MIN_FONT_PX`."""
+    content = fig.to_plotly_json()
+    _raise_font_sizes(content, SCREEN_MIN_FONT_PX)
+    return go.Figure(content)
+
+
 def figure_json(fig: go.Figure) -> str:
     """The figure as JSON ({"data", "layout"}) that is safe inside a
     ``<script type="application/json">`` element: ``<``, ``>`` and ``&`` are escaped as

@@ -64,6 +64,9 @@ def _missing_trace(labels: Sequence[str], x: float) -> go.Scatter:
     )
 
 
+RADAR_LABEL_LINE_PX = 16
+
+
 def framework_radar(profile: Profile, framework_code: str) -> go.Figure:
     """The dimension scores (0–100) of one framework as a radar, with the stage rings
     behind and, when there was a previous round, its scores as a dashed line. Meant for
@@ -125,7 +128,9 @@ def framework_radar(profile: Profile, framework_code: str) -> go.Figure:
         )
     )
     values, texts = threshold_ticks(profile)
-    margin = {"l": 120, "r": 120, "t": 50, "b": 100 if has_previous else 50}
+    # Room above for every line of the label at the top spoke (12 px text on a screen).
+    top = 14 + RADAR_LABEL_LINE_PX * (labels[0].count("<br>") + 1) if labels else 30
+    margin = {"l": 120, "r": 120, "t": top, "b": 100 if has_previous else 50}
     layout = base_layout(
         RADAR_HEIGHT,
         margin=margin,

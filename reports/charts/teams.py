@@ -40,7 +40,53 @@ SCORE_COLOURSCALE = [
     [index / (len(plotly.colors.sequential.Cividis) - 1), colour]
     for index, colour in enumerate(plotly.colors.sequential.Cividis)
 ]
+# Cell numbers in black or white, whichever contrasts more with the cell: at least 4.5:1
+# on every colour of the scale (a heatmap's own text picks dark grey, 2.3:1 mid-scale).
+DARK_TEXT, LIGHT_TEXT = "#000000", "#ffffff"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of an "rgb(r, g, b)" or "#rrggbb" colour."""
+    red, green, blue = plotly.colors.unlabel_rgb(
+        plotly.colors.convert_colors_to_same_type(colour, "rgb")[0][0]
+    )
+
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def cell_text_colour(value: float) -> str:
+    """The text colour for a cell of this score (0..100) on the heatmap's scale."""
+    cell = plotly.colors.sample_colorscale(SCORE_COLOURSCALE, [min(max(value, 0), 100) / 100])[0]
+    light = _luminance(cell)
+    return DARK_TEXT if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else LIGHT_TEXT
+
+
 LEGEND_PX = 84  # the colour scale and its two-line caption under the heatmap
+
+
+def _cell_numbers(
+    z: list[list[float | None]], text: list[list[str]], columns: list[str], labels: list[str]
+) -> go.Scatter:
+    """The numbers in the cells, each in the colour that reads on its cell."""
+    cells = [
+        (columns[c], labels[r], text[r][c], cell_text_colour(value))
+        for r, row in enumerate(z)
+        for c, value in enumerate(row)
+        if value is not None
+    ]
+    return go.Scatter(
+        x=[cell[0] for cell in cells],
+        y=[cell[1] for cell in cells],
+        text=[cell[2] for cell in cells],
+        mode="text",
+        textfont={"size": 11, "color": [cell[3] for cell in cells]},
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 def _scale_legend(profile: Profile, fraction: float) -> tuple[go.Heatmap, dict, dict, dict]:
@@ -175,9 +221,7 @@ def team_heatmap(profile: Profile, *, with_overall: bool = True) -> go.Figure | 
             z=z,
             x=columns,
             y=labels,
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": 11},
+            text=text,  # drawn by `_cell_numbers`, each number in a colour of its own
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             hoverongaps=False,
@@ -189,6 +233,7 @@ def team_heatmap(profile: Profile, *, with_overall: bool = True) -> go.Figure | 
             showscale=False,
             name=_("Teams"),
         ),
+        _cell_numbers(z, text, columns, labels),
     ]
     height = max(280, 130 + 22 * len(labels)) + LEGEND_PX
     rows_from = LEGEND_PX / height  # the rows sit above the colour scale

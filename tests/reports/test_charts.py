@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import plotly.colors
 import plotly.graph_objects as go
 import pytest
 from django.conf import settings
@@ -328,6 +329,28 @@ def test_team_heatmap_values_and_a_suppressed_team_without_numbers():
     assert len(grey) == 1 and (grey[0].x0, grey[0].x1) == (1.5, 2.5)
     # (wrapped to fit a short heatmap: the line breaks read as spaces)
     assert "fewer than k responses (k = 5)" in [t.replace("<br>", " ") for t in texts(fig)]
+    # The numbers drawn in the cells: the shown teams' only, each in black or white.
+    numbers = fig.data[1]
+    assert isinstance(numbers, go.Scatter) and numbers.mode == "text"
+    drawn = dict(zip(zip(numbers.x, numbers.y, strict=True), numbers.text, strict=True))
+    assert drawn[(columns[0], rows[0])] == "61.3"
+    assert not any(x == columns[2] for x in numbers.x)
+    assert set(numbers.textfont.color) <= {"#000000", "#ffffff"}
+
+
+@pytest.mark.parametrize(
+    ("score", "colour"), [(0, "#ffffff"), (45, "#ffffff"), (50, "#000000"), (100, "#000000")]
+)
+def test_heatmap_numbers_read_on_their_cells(score, colour):
+    """Black or white, whichever contrasts more with the cell's colour on the scale;
+    either way at least WCAG AA's 4.5:1 anywhere on cividis."""
+    from reports.charts.teams import SCORE_COLOURSCALE, _luminance, cell_text_colour
+
+    assert cell_text_colour(score) == colour
+    for value in range(0, 101):
+        cell = plotly.colors.sample_colorscale(SCORE_COLOURSCALE, [value / 100])[0]
+        low, high = sorted((_luminance(cell), _luminance(cell_text_colour(value))))
+        assert (high + 0.05) / (low + 0.05) >= 4.5
 
 
 def test_team_heatmap_names_complementary_suppression():

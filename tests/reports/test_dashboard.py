@@ -10,11 +10,13 @@ import re
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import Campaign, Invitation, Response
 from assessment.response_file import XLSX_CONTENT_TYPE
+from reports.profile_builder import build_profile
 from tests.builders import EVIL_COMMENT, add_responses, dashboard_url, figure_blocks
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, ResponseFactory, TeamFactory
 
@@ -94,6 +96,25 @@ def test_owner_sees_every_section_with_charts(owner_client, campaign):
     ):
         assert text in html, text
     assert html.count("<details") >= 10  # a table beside every chart
+
+
+def test_the_executive_view_comes_first_and_names_what_matters(owner_client, campaign):
+    html = owner_client.get(dashboard_url(campaign)).content.decode()
+    start = html.index("data-executive")
+    assert start < html.index('class="dashboard-nav')
+    view = html[start : html.index("</section>", start)]
+    profile = build_profile(campaign)
+    assert f"data-executive-index>{floatformat(profile.overall_score, 1)}<" in view
+    assert "First round: the next one will show the change." in view
+    # No team sizes or invitations: the count of responses instead of a rate.
+    assert "Response rate" in view and "no team sizes or invitations" in view
+    assert "Weakest key" in view
+    for code in (*profile.priorities, *profile.strengths):
+        assert profile.dimension(code).name in view
+    largest = sorted(profile.gaps, key=lambda g: abs(g.gap), reverse=True)[:3]
+    assert view.count("management ") == len(largest) > 0
+    for gap in largest:
+        assert profile.dimension(gap.dimension).name in view
 
 
 def test_hidden_teams_are_named_with_the_reason(owner_client, campaign):
@@ -232,6 +253,11 @@ def test_change_against_the_previous_round(owner_client, campaign):
     assert "chart-change" in figures
     assert "Round zero" in figures["chart-change"]["layout"]["xaxis"]["title"]["text"]
     assert "Points up or down per dimension since Round zero." in html
+    # The executive view: the index's change since that round, with both numbers.
+    before = build_profile(campaign).previous["overall"]
+    change = re.search(r"data-executive-change>(.*?)</p>", html, re.S).group(1)
+    assert f"since Round zero ({floatformat(before, 1)})" in change
+    assert "+" in change  # everyone answered one point lower then
 
 
 # --------------------------------------------------------------------------- escaping

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -264,10 +265,51 @@ def test_no_chart_label_overlaps_another_on_a_laptop(demo, language):
         page.wait_for_function(ALL_CHARTS_READY)
         texts = page.locator(".chart svg text").count()
         overlapping = page.evaluate(OVERLAPPING_LABELS)
+        smallest = page.evaluate(SMALLEST_CHART_TEXT)
         context.close()
-        return {"texts": texts, "overlapping": overlapping, "errors": errors}
+        return {"texts": texts, "overlapping": overlapping, "smallest": smallest, "errors": errors}
 
     result = in_browser(scenario)
     assert result["texts"] > 300  # every chart drawn, with its labels
     assert result["overlapping"] == []
+    assert result["smallest"] >= 12  # CSS pixels: legible on a laptop and a projector
+    assert result["errors"] == []
+
+
+SMALLEST_CHART_TEXT = """() => Math.min(...[...document.querySelectorAll('.chart svg text')]
+  .filter(t => t.textContent.trim())
+  .map(t => parseFloat(getComputedStyle(t).fontSize)))"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_the_executive_view_fits_one_screen(demo, width, height):
+    """The view a management team sees first (also on a projector) is whole on one
+    screen: scrolled to, nothing of it below the fold."""
+    url = f"{demo}/campaigns/{DEMO_SLUG}/dashboard/#summary"
+
+    def scenario(browser) -> dict[str, Any]:
+        context, page, errors = new_page(browser, width, height)
+        log_in(page, demo)
+        page.goto(url)
+        view = page.locator("[data-executive]")
+        box = view.bounding_box()
+        found = {
+            "height": box["height"] if box else None,
+            "bottom": page.evaluate(
+                "document.querySelector('[data-executive]').getBoundingClientRect().bottom"
+            ),
+            "index": view.locator("[data-executive-index]").inner_text(),
+            "change": view.locator("[data-executive-change]").inner_text(),
+            "gaps": view.locator("ol").nth(2).locator("li").count(),
+            "errors": errors,
+        }
+        context.close()
+        return found
+
+    result = in_browser(scenario)
+    assert result["height"] is not None and result["height"] <= height
+    assert result["bottom"] <= height  # scrolled to: whole in the window
+    assert re.fullmatch(r"\d+[.,]\d", result["index"])
+    assert "Nulmeting 2025" in result["change"]
+    assert result["gaps"] == 3
     assert result["errors"] == []

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from reports import chart_images, pdf, url_fetcher
 from reports.checks import chart_browser_check
+from reports.presentation import OrganisationRow, against_organisation
 from reports.profile import GroupTooSmall
 from tests.builders import EVIL_COMMENT, add_responses
 from tests.factories import ClosedCampaignFactory, OrganisationFactory
@@ -202,6 +203,52 @@ def test_team_report(campaign):
     report = pdf.report_input(campaign, "en", team="Beta")
     text, _pages = pdf_text(pdf.render_pdf(report, with_charts=False))
     assert "Team report: Beta" in text
+    # Compared with the whole organisation, not with one other team row.
+    assert "Beta beside the whole organisation" in one_line(text)
+    assert "Teams side by side" not in text
+    # Beta has managers only: no perception gap, left out with one line that says why.
+    assert "Perception gap: management and employees" not in text
+    assert "Not in this team report: the perception gap" in one_line(text)
+
+
+def test_a_team_report_sets_each_score_beside_the_organisations(campaign):
+    report = pdf.report_input(campaign, "en", team="Beta")
+    assert report.organisation is not None and report.organisation.scope == {}
+    whole = {d.name: d.score for d in report.organisation.dimensions()}
+    team = {d.name: d.score for d in report.profile.dimensions()}
+    blocks = against_organisation(report.profile, report.organisation)
+    assert [b.framework for b in blocks] == [f.name for f in report.profile.frameworks]
+    rows = [row for block in blocks for row in block.rows]
+    assert len(rows) == len(whole)
+    for row in rows:
+        assert (row.team, row.organisation) == (team[row.name], whole[row.name])
+        assert row.difference == pytest.approx(team[row.name] - whole[row.name])
+        assert row.marked == (abs(row.difference) >= 10)
+    # The team's own numbers, not the organisation's twice.
+    assert any(abs(row.difference) > 1 for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("team", "whole", "difference", "marked"),
+    [(62.5, 52.5, 10.0, True), (40.0, 49.9, -9.9, False), (None, 50.0, None, False)],
+)
+def test_a_difference_of_ten_points_is_marked(team, whole, difference, marked):
+    row = OrganisationRow("A dimension", team, whole)
+    assert row.difference == (None if difference is None else pytest.approx(difference))
+    assert row.marked is marked
+
+
+def test_the_executive_summary_is_page_two(campaign):
+    report = pdf.report_input(campaign, "en")
+    data = pdf.render_pdf(report, with_charts=False)
+    page_two = one_line(PdfReader(io.BytesIO(data)).pages[1].extract_text())
+    assert page_two.startswith("Executive summary") or "Executive summary" in page_two[:80]
+    for text in ("Customer-centricity index", "Response rate", "Strengths", "Priorities"):
+        assert text in page_two, text
+    assert "Largest perception gaps" in page_two
+    assert "First round: the next one will show the change." in page_two
+    html = pdf.render_html(report)
+    assert html.index('id="summary"') < html.index('class="contents"')
 
 
 def test_team_report_is_refused_for_a_team_below_k(campaign):

@@ -384,16 +384,19 @@ def test_change_against_the_previous_round(version):
         "name": earlier.name,
         "closes_at": now - year,
         "version": 1,
+        "overall": 50.0,  # everyone answered 3 -> every score 50, the index too
         "not_comparable": [],  # the same questionnaire version: every dimension compares
     }
     # previous round: everyone at 3 -> S = 50; this round the overall mean is
     # (3 x 5 + 2 x 3 + 4 + 3 x 2 + 2 x 1 + 3) / 12 = 36/12 = 3 -> S = 50: change 0
     assert all(d.change == pytest.approx(0) for d in profile.dimensions())
+    assert profile.overall_change == pytest.approx(profile.overall_score - 50.0)
     # Team scope: North now 80; North had nobody in the earlier round -> no change.
     assert all(d.change is None for d in build_profile(current, team="North").dimensions())
     # The earliest campaign has no previous round.
     first = build_profile(earlier)
     assert first.previous is None
+    assert first.overall_change is None
     assert all(d.change is None for d in first.dimensions())
 
 
