@@ -75,7 +75,9 @@ class ReportInput:
     def signature(self) -> str:
         """Changes whenever anything the report shows changes (and with its layout)."""
         content = dataclasses.asdict(self)
-        content["profile"].pop("generated_at")
+        for profile in (content["profile"], content["organisation"]):
+            if profile is not None:
+                profile.pop("generated_at")  # the time a profile was built changes nothing
         content["layout"] = LAYOUT_VERSION
         text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()

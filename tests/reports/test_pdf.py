@@ -287,8 +287,12 @@ def test_signature_follows_the_data(campaign):
     first = pdf.report_input(campaign, "en").signature()
     assert pdf.report_input(campaign, "en").signature() == first
     assert pdf.report_input(campaign, "nl").signature() != first
+    team_report = pdf.report_input(campaign, "en", team="Beta").signature()
+    assert pdf.report_input(campaign, "en", team="Beta").signature() == team_report
     add_responses(campaign, 1, team=campaign.teams.get(name="Alpha"))
     assert pdf.report_input(campaign, "en").signature() != first
+    # A team report changes with the organisation it is compared with, too.
+    assert pdf.report_input(campaign, "en", team="Beta").signature() != team_report
 
 
 def test_a_warm_renderer_draws_each_chart_as_if_fresh():
