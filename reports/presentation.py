@@ -165,6 +165,14 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
         for g in sorted(profile.gaps, key=lambda g: g.gap, reverse=True)
         if g.dimension in rows
     ]
+    # The index's change as shown: the difference of the two indexes as printed, so that
+    # "62.4, -0.1 since R0 (62.5)" always adds up (and a change under 0.05 reads 0.0).
+    before = (profile.previous or {}).get("overall")
+    index_change = (
+        None
+        if profile.overall_change is None or before is None or profile.overall_score is None
+        else scoring.round_as_shown(profile.overall_score, 1) - scoring.round_as_shown(before, 1)
+    )
     # The executive view's gaps: the largest differences either way.
     gaps_by_size = sorted(gaps, key=lambda g: abs(g["gap"].gap), reverse=True)
     # The gate page belongs to the weakest-link framework (the five keys), whatever its code.
@@ -182,6 +190,7 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
         "gaps": gaps,
         "flagged_gaps": [g for g in gaps if g["gap"].flagged],
         "gaps_by_size": gaps_by_size,
+        "index_change": index_change,
         "largest_gaps": gaps_by_size[:EXECUTIVE_LIST],
         "keys": keys,
         "priorities": [rows[c] for c in profile.priorities if c in rows],
@@ -202,6 +211,9 @@ def profile_context(profile: Profile, chart: ChartMaker) -> dict[str, Any]:
     }
 
 
+MARKED_DIFFERENCE = 10.0  # points between a team and its organisation worth talking about
+
+
 @dataclass(frozen=True)
 class OrganisationRow:
     """One dimension of a team report beside the whole organisation's score."""
@@ -218,7 +230,11 @@ class OrganisationRow:
 
     @property
     def marked(self) -> bool:
-        return self.difference is not None and abs(self.difference) >= MARKED_DIFFERENCE
+        # decided on the difference as compared everywhere (not 9.999999999999993)
+        return (
+            self.difference is not None
+            and round(abs(self.difference), scoring.COMPARE_DECIMALS) >= MARKED_DIFFERENCE
+        )
 
 
 @dataclass(frozen=True)
@@ -226,9 +242,6 @@ class OrganisationBlock:
     framework: str
     score: OrganisationRow  # the framework's own score
     rows: tuple[OrganisationRow, ...]
-
-
-MARKED_DIFFERENCE = 10.0  # points between a team and its organisation worth talking about
 
 
 def against_organisation(team: Profile, organisation: Profile) -> list[OrganisationBlock]:

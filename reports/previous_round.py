@@ -60,6 +60,13 @@ class PreviousRound:
     scores: dict[str, float | None] = field(default_factory=dict)
     overall: float | None = None
     not_comparable: tuple[str, ...] = ()
+    # Dimensions only the previous round measured: in its index, not in this one's.
+    only_before: tuple[str, ...] = ()
+
+    @property
+    def index_differs(self) -> int:
+        """How many dimensions make the two indexes differ in what they cover."""
+        return len(self.not_comparable) + len(self.only_before)
 
 
 def previous_round(previous: Campaign, current: CampaignStructure, group: Group) -> PreviousRound:
@@ -71,16 +78,19 @@ def previous_round(previous: Campaign, current: CampaignStructure, group: Group)
     else:
         structure = load_structure(previous.questionnaire_version)
     not_comparable = _not_comparable(structure, current)
+    measured_now = _items_by_dimension(current)
+    only_before = tuple(code for code in _items_by_dimension(structure) if code not in measured_now)
     teams = load_teams(previous)
     if group.team is not None and group.team not in {t.name for t in teams.values()}:
-        return PreviousRound(not_comparable=not_comparable)
+        return PreviousRound(not_comparable=not_comparable, only_before=only_before)
     results = counted_results(previous, structure, teams)
     scores = results.release.scores(results.prepared, group)
     if scores is None:
-        return PreviousRound(not_comparable=not_comparable)
+        return PreviousRound(not_comparable=not_comparable, only_before=only_before)
     shown = scores.dimension_scores()
     return PreviousRound(
         scores={code: shown[code] for code in shown if code not in not_comparable},
         overall=scores.overall.score,
         not_comparable=not_comparable,
+        only_before=only_before,
     )

@@ -414,6 +414,7 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
                 "closes_at": previous.closes_at,
                 "version": previous.questionnaire_version.number,
                 "overall": before.overall,
+                "index_differs": before.index_differs,
                 "not_comparable": list(before.not_comparable),
             }
         ),

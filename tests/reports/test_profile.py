@@ -385,6 +385,7 @@ def test_change_against_the_previous_round(version):
         "closes_at": now - year,
         "version": 1,
         "overall": 50.0,  # everyone answered 3 -> every score 50, the index too
+        "index_differs": 0,  # the same questionnaire version
         "not_comparable": [],  # the same questionnaire version: every dimension compares
     }
     # previous round: everyone at 3 -> S = 50; this round the overall mean is
@@ -392,7 +393,9 @@ def test_change_against_the_previous_round(version):
     assert all(d.change == pytest.approx(0) for d in profile.dimensions())
     assert profile.overall_change == pytest.approx(profile.overall_score - 50.0)
     # Team scope: North now 80; North had nobody in the earlier round -> no change.
-    assert all(d.change is None for d in build_profile(current, team="North").dimensions())
+    north = build_profile(current, team="North")
+    assert all(d.change is None for d in north.dimensions())
+    assert north.previous["overall"] is None and north.overall_change is None
     # The earliest campaign has no previous round.
     first = build_profile(earlier)
     assert first.previous is None
