@@ -31,7 +31,7 @@ from reports.models import ReportLink
 from reports.pdf_views import report_status_json, serve_report
 from reports.views import dashboard_context
 
-SharedView = Callable[[HttpRequest, ReportLink], HttpResponseBase]
+SharedView = Callable[[HttpRequest, ReportLink, str], HttpResponseBase]
 BASE_TEMPLATE = "reports/shared/base.html"
 
 
@@ -47,7 +47,8 @@ def _gone(request: HttpRequest, link: ReportLink, state: LinkState) -> HttpRespo
 
 
 def shared_link(view: SharedView) -> Callable[[HttpRequest, str], HttpResponseBase]:
-    """The link of the URL's token, or 404 (unknown) / 410 (revoked or expired)."""
+    """The link of the URL's token, or 404 (unknown) / 410 (revoked or expired); the view
+    gets the link and the token (for its own URLs)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponseBase:
@@ -55,7 +56,10 @@ def shared_link(view: SharedView) -> Callable[[HttpRequest, str], HttpResponseBa
         if link is None:
             raise Http404("no such link")
         state = link.state()
-        response = view(request, link) if state is LinkState.ACTIVE else _gone(request, link, state)
+        if state is LinkState.ACTIVE:
+            response = view(request, link, token)
+        else:
+            response = _gone(request, link, state)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
@@ -71,8 +75,7 @@ def _urls(token: str) -> tuple[str, str, str]:
 
 
 @shared_link
-def shared_dashboard(request: HttpRequest, link: ReportLink) -> HttpResponse:
-    token = request.resolver_match.kwargs["token"] if request.resolver_match else ""
+def shared_dashboard(request: HttpRequest, link: ReportLink, token: str) -> HttpResponse:
     dashboard_url, pdf_url, _status = _urls(token)
     context = dashboard_context(
         request,
@@ -88,10 +91,11 @@ def shared_dashboard(request: HttpRequest, link: ReportLink) -> HttpResponse:
 
 
 @shared_link
-def shared_report_pdf(request: HttpRequest, link: ReportLink) -> HttpResponse | FileResponse:
+def shared_report_pdf(
+    request: HttpRequest, link: ReportLink, token: str
+) -> HttpResponse | FileResponse:
     if not link.allows_pdf:
         raise Http404("this link offers no PDF")
-    token = request.resolver_match.kwargs["token"] if request.resolver_match else ""
     dashboard_url, _pdf, status_url = _urls(token)
     return serve_report(
         request,
@@ -104,7 +108,7 @@ def shared_report_pdf(request: HttpRequest, link: ReportLink) -> HttpResponse | 
 
 
 @shared_link
-def shared_report_status(request: HttpRequest, link: ReportLink) -> HttpResponse:
+def shared_report_status(request: HttpRequest, link: ReportLink, token: str) -> HttpResponse:
     if not link.allows_pdf:
         raise Http404("this link offers no PDF")
     return report_status_json(request, link.campaign, comments=link.shows_comments)
