@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import overload
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -369,29 +368,13 @@ def close_campaign(*, campaign: Campaign) -> None:
 # closes at the end of its last day (local time).
 
 
-@overload
-def start_of_day(day: dt.date) -> dt.datetime: ...
-@overload
-def start_of_day(day: None) -> None: ...
-@overload
-def start_of_day(day: dt.date | None) -> dt.datetime | None: ...
-def start_of_day(day: dt.date | None) -> dt.datetime | None:
-    if day is None:
-        return None
+def start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-@overload
-def end_of_day(day: dt.date) -> dt.datetime: ...
-@overload
-def end_of_day(day: None) -> None: ...
-@overload
-def end_of_day(day: dt.date | None) -> dt.datetime | None: ...
-def end_of_day(day: dt.date | None) -> dt.datetime | None:
+def end_of_day(day: dt.date) -> dt.datetime:
     """The first moment after `day` (a campaign is open up to, not including, this)."""
-    if day is None:
-        return None
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return start_of_day(day + dt.timedelta(days=1))
 
 
 def opening_day(moment: dt.datetime | None) -> dt.date | None:

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
+from questionnaires.models import Item, Questionnaire
 
 from . import campaigns as rules
 from . import teams as team_rules
@@ -140,6 +140,59 @@ COMMENTS = (
     (
         "",
         "De laatste maanden zetten we echt stappen, vooral bij Klantenservice.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    name: Literal["current", "previous", "live"]  # which counts of TEAMS it answers with
+    title: str  # with the round's {year}
+    year: int  # the round's year, relative to this year
+    slug: str
+    status: str
+    days: tuple[int, int]  # its first and last fieldwork day, relative to today
+    shift: float  # on every keyed answer
+    first_edition: bool = False  # answered on the first edition of the banks
+    in_progress: tuple[tuple[str, str], ...] = ()
+    comments: tuple[tuple[str, str], ...] = ()
+
+
+ROUNDS = (
+    # Last year's round, for the trend.
+    RoundPlan(
+        "previous",
+        "Nulmeting {year}",
+        year=-1,
+        slug=PREVIOUS_SLUG,
+        status=Campaign.CLOSED,
+        days=(-380, -359),
+        shift=PREVIOUS_ROUND_SHIFT,
+        first_edition=True,
+        comments=COMMENTS[5:8],
+    ),
+    # This year's round closed yesterday: its results are final, ready for the workshop.
+    RoundPlan(
+        "current",
+        "Vervolgmeting {year}",
+        year=0,
+        slug=CURRENT_SLUG,
+        status=Campaign.CLOSED,
+        days=(-23, -1),
+        shift=0.0,
+        in_progress=IN_PROGRESS,
+        comments=COMMENTS,
+    ),
+    # A pulse round that is still open: its links can be tried, and its dashboard shows
+    # interim results (the whole campaign, in steps of k).
+    RoundPlan(
+        "live",
+        "Pulsmeting {year}",
+        year=0,
+        slug=LIVE_SLUG,
+        status=Campaign.OPEN,
+        days=(-1, 14),
+        shift=0.1,
     ),
 )
 
@@ -363,23 +416,22 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
     team_specs = [team_rules.TeamSpec(plan.name, plan.size) for plan in TEAMS]
 
     today = timezone.localdate(now)
-
-    def new_round(
-        name: str,
-        slug: str,
-        status: str,
-        start: dt.date,
-        end: dt.date,
-        round_version: QuestionnaireVersion = version,
-    ) -> tuple[Campaign, tuple[dt.datetime, dt.datetime]]:
-        opens_at, closes_at = rules.start_of_day(start), rules.end_of_day(end)
+    rounds: dict[str, Campaign] = {}
+    for plan in ROUNDS:
+        round_version, round_generator = (
+            (first_version, replace(generator, items=first_items))
+            if plan.first_edition
+            else (version, generator)
+        )
+        first_day, last_day = (today + dt.timedelta(days=days) for days in plan.days)
+        opens_at, closes_at = rules.start_of_day(first_day), rules.end_of_day(last_day)
         campaign = rules.create_campaign(
             organisation=organisation,
-            name=name,
-            slug=rules.unique_slug(slug),
+            name=plan.title.format(year=today.year + plan.year),
+            slug=rules.unique_slug(plan.slug),
             questionnaire=questionnaire,
             teams=team_specs,
-            status=status,
+            status=plan.status,
             opens_at=opens_at,
             closes_at=closes_at,
             created_by=consultant,
@@ -387,51 +439,17 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
         )
         # Created "now"; ordered by its round, which is what "the previous round" reads.
         Campaign.objects.filter(pk=campaign.pk).update(created_at=opens_at)
-        return campaign, (opens_at, min(closes_at, now))
-
-    previous, window = new_round(
-        f"Nulmeting {today.year - 1}",
-        PREVIOUS_SLUG,
-        Campaign.CLOSED,
-        today - dt.timedelta(days=380),
-        today - dt.timedelta(days=359),
-        first_version,
-    )
-    populate(
-        previous,
-        replace(generator, items=first_items),
-        round_name="previous",
-        shift=PREVIOUS_ROUND_SHIFT,
-        window=window,
-        comments=COMMENTS[5:8],
-    )
-    # This year's round closed yesterday: its results are final, ready for the workshop.
-    current, window = new_round(
-        f"Vervolgmeting {today.year}",
-        CURRENT_SLUG,
-        Campaign.CLOSED,
-        today - dt.timedelta(days=23),
-        today - dt.timedelta(days=1),
-    )
-    populate(
-        current,
-        generator,
-        round_name="current",
-        shift=0.0,
-        window=window,
-        in_progress=IN_PROGRESS,
-        comments=COMMENTS,
-    )
-    # A pulse round that is still open: its links can be tried, and its dashboard shows
-    # interim results (the whole campaign, in steps of k).
-    live, window = new_round(
-        f"Pulsmeting {today.year}",
-        LIVE_SLUG,
-        Campaign.OPEN,
-        today - dt.timedelta(days=1),
-        today + dt.timedelta(days=14),
-    )
-    populate(live, generator, round_name="live", shift=0.1, window=window)
+        populate(
+            campaign,
+            round_generator,
+            round_name=plan.name,
+            shift=plan.shift,
+            window=(opens_at, min(closes_at, now)),
+            in_progress=plan.in_progress,
+            comments=plan.comments,
+        )
+        rounds[plan.name] = campaign
+    current, previous, live = rounds["current"], rounds["previous"], rounds["live"]
     return DemoResult(organisation, current, previous, live, created=True, users=users)
 
 

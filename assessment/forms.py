@@ -330,14 +330,11 @@ class CampaignForm(forms.ModelForm):
         so that saving the form unchanged changes nothing."""
         data, campaign = self.cleaned_data, self.instance
         opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
-        if opens_on == rules.opening_day(campaign.opens_at):
-            opens_at = campaign.opens_at
-        else:
-            opens_at = rules.start_of_day(opens_on)
-        if closes_on == rules.closing_day(campaign.closes_at):
-            closes_at = campaign.closes_at
-        else:
-            closes_at = rules.end_of_day(closes_on)
+        opens_at, closes_at = campaign.opens_at, campaign.closes_at
+        if opens_on != rules.opening_day(opens_at):
+            opens_at = rules.start_of_day(opens_on) if opens_on is not None else None
+        if closes_on != rules.closing_day(closes_at):
+            closes_at = rules.end_of_day(closes_on) if closes_on is not None else None
         return opens_at, closes_at
 
     def save(self, user=None) -> Campaign:

@@ -1,141 +1,40 @@
 """The respondent's pages: thin views around `assessment.responding`.
 
-Every page is sent with `never_cache` (no-store): on a shared workshop tablet the next
-person cannot page back to the answers of the one before.
-
-No account and no session: the response is found through a signed cookie per campaign
-(see `respondent_cookie.Credentials`). Every page activates the campaign's language unless the
-visitor picked one with the language switcher, and every page first checks that the
-campaign takes answers, so a closed campaign stores nothing, also on POST.
+Every page is declared with `respondent_visit.respondent_page` (no-store, its methods,
+CSRF on forms). The entry links (campaign, team, invitation) start or continue a
+response; the pages after them get the visit (campaign, cookie, response) of a campaign
+that takes answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import wraps
 from typing import TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import page_plan, respondent_cookie, responding
 from .item_markup import item_markup
 from .models import Availability, Campaign, Comment, Invitation, Response, Team
-from .page_plan import PagePlan
-from .respondent_cookie import Credentials, read_cookie, set_cookie, unpack_cookie
+from .respondent_cookie import Credentials, read_cookie, set_cookie
 from .respondent_forms import ResumeForm, StartForm
 from .respondent_http import (
     activate_language,
     already_submitted_page,
     message_page,
-    respondent_csrf,
     unavailable_page,
 )
-from .tokens import format_resume_code
-
-# --------------------------------------------------------------------------- helpers
+from .respondent_visit import (
+    Visit,
+    continue_url,
+    no_response,
+    respondent_page,
+    resume_context,
+)
 
 T = TypeVar("T")
-
-
-def _continue_url(campaign: Campaign, plan: PagePlan, response: Response) -> str:
-    """Where a returning respondent picks up: the first page with gaps, or the review."""
-    number = responding.first_open_page(plan, responding.answered_item_ids(response))
-    if number is None:
-        return reverse("respondent:review", args=[campaign.token])
-    return reverse("respondent:page", args=[campaign.token, number])
-
-
-@dataclass
-class Visit:
-    campaign: Campaign
-    language: str
-    credentials: Credentials
-    response: Response | None
-
-    @property
-    def answering(self) -> Response:
-        """The response being answered, on the pages behind `response_in_progress`."""
-        if self.response is None:
-            raise RuntimeError("a page behind response_in_progress has a response")
-        return self.response
-
-    @property
-    def plan(self) -> PagePlan:
-        role = self.response.role if self.response is not None else None
-        return page_plan.get_page_plan(self.campaign.questionnaire_version, role)
-
-
-def respondent_visit(view: Callable) -> Callable:
-    """Resolve the campaign token and the respondent's cookie; refuse closed campaigns."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
-        # The usual visit carries this campaign's cookie: one query finds the response
-        # and its campaign. Without a cookie, or its response, the campaign comes alone.
-        cookie = respondent_cookie.cookie_for_token(request, token)
-        credentials = unpack_cookie(cookie[1]) if cookie else Credentials()
-        response = (
-            responding.find_response_with_campaign(token, cookie[0], credentials)
-            if cookie
-            else None
-        )
-        campaign = response.campaign if response else responding.find_campaign(token)
-        if campaign is None:
-            raise Http404("unknown campaign")
-        language = activate_language(request, campaign)
-        availability = campaign.availability()
-        if availability is not Availability.OPEN:
-            return unavailable_page(request, campaign, availability)
-        return view(request, Visit(campaign, language, credentials, response), *args, **kwargs)
-
-    return wrapped
-
-
-def _no_response(request: HttpRequest, visit: Visit) -> HttpResponse:
-    """No (valid) cookie for this campaign: start over or use the resume code."""
-    if request.method in ("GET", "HEAD"):
-        return HttpResponseRedirect(reverse("respondent:campaign", args=[visit.campaign.token]))
-    return message_page(
-        request,
-        title=_("We could not find your questionnaire"),
-        text=_(
-            "This browser has no questionnaire in progress for this link, so nothing was "
-            "saved. Open the link you received again, or continue with your resume code."
-        ),
-        status=403,
-        campaign=visit.campaign,
-        link=(reverse("respondent:resume", args=[visit.campaign.token]), _("Enter a resume code")),
-        tone="warning",
-    )
-
-
-def response_in_progress(view: Callable) -> Callable:
-    """For the pages of a response being answered: without one, start over (or use the
-    resume code); once it is submitted, the page that says so."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, visit: Visit, *args, **kwargs) -> HttpResponse:
-        if visit.response is None:
-            return _no_response(request, visit)
-        if visit.response.is_submitted:
-            return already_submitted_page(request, visit.campaign)
-        return view(request, visit, *args, **kwargs)
-
-    return wrapped
-
-
-def _resume_context(visit: Visit) -> dict:
-    code = visit.credentials.code
-    return {
-        "resume_code": format_resume_code(code) if code else "",
-        "resume_url": reverse("respondent:resume", args=[visit.campaign.token]),
-    }
 
 
 # --------------------------------------------------------------------------- entry links
@@ -168,7 +67,7 @@ def _entry(
                 responding.mark_invitation_completed(campaign.pk, invitation_token)
             return already_submitted_page(request, campaign)
         plan = page_plan.get_page_plan(campaign.questionnaire_version, response.role)
-        redirect = HttpResponseRedirect(_continue_url(campaign, plan, response))
+        redirect = HttpResponseRedirect(continue_url(campaign, plan, response))
         if invitation_token:
             set_cookie(redirect, campaign, credentials)
         return redirect
@@ -221,17 +120,13 @@ def _entry(
     return render(request, "respondent/welcome.html", context, status=status)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@respondent_csrf
+@respondent_page("GET", "HEAD", "POST", visit=False)
 def campaign_entry(request: HttpRequest, token: str) -> HttpResponse:
     """The campaign link: the respondent chooses a team (if any) and a role."""
     return _entry(request, _found(responding.find_campaign(token), "campaign"))
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@respondent_csrf
+@respondent_page("GET", "HEAD", "POST", visit=False)
 def team_entry(request: HttpRequest, token: str) -> HttpResponse:
     """A team's link (or QR code): the team is known, the respondent chooses a role."""
     team = _found(responding.find_team(token), "team")
@@ -244,9 +139,7 @@ def _found(found: T | None, what: str) -> T:
     return found
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@respondent_csrf
+@respondent_page("GET", "HEAD", "POST", visit=False)
 def invitation_entry(request: HttpRequest, token: str) -> HttpResponse:
     invitation = responding.find_invitation(token)
     if invitation is None:
@@ -309,16 +202,12 @@ def _render_page(
         "error_items": error_items,
         "is_last": page.number == plan.page_count,
         "anonymity_threshold": visit.campaign.anonymity_threshold,
-        **_resume_context(visit),
+        **resume_context(visit),
     }
     return render(request, "respondent/page.html", context, status=status)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@respondent_csrf
-@respondent_visit
-@response_in_progress
+@respondent_page("GET", "HEAD", "POST", in_progress=True)
 def page(request: HttpRequest, visit: Visit, number: int) -> HttpResponse:
     plan = visit.plan
     current = plan.page(number)
@@ -385,26 +274,20 @@ def _render_review(
         "item_count": plan.item_count,
         "page_count": plan.page_count,
         "error": error,
-        **_resume_context(visit),
+        **resume_context(visit),
     }
     return render(request, "respondent/review.html", context, status=status)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD"])
-@respondent_visit
-@response_in_progress
+@respondent_page("GET", "HEAD", in_progress=True)
 def review(request: HttpRequest, visit: Visit) -> HttpResponse:
     return _render_review(request, visit, visit.answering)
 
 
-@never_cache
-@require_POST
-@respondent_csrf
-@respondent_visit
+@respondent_page("POST")
 def submit(request: HttpRequest, visit: Visit) -> HttpResponse:
     if visit.response is None:
-        return _no_response(request, visit)
+        return no_response(request, visit)
     try:
         responding.submit_response(
             visit.response,
@@ -427,14 +310,12 @@ def submit(request: HttpRequest, visit: Visit) -> HttpResponse:
     return HttpResponseRedirect(reverse("respondent:thanks", args=[visit.campaign.token]))
 
 
-@never_cache
-@require_GET
-@respondent_visit
+@respondent_page("GET")
 def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
     if visit.response is None:
-        return _no_response(request, visit)
+        return no_response(request, visit)
     if not visit.response.is_submitted:
-        return HttpResponseRedirect(_continue_url(visit.campaign, visit.plan, visit.response))
+        return HttpResponseRedirect(continue_url(visit.campaign, visit.plan, visit.response))
     team = visit.response.team
     context = {
         "campaign": visit.campaign,
@@ -449,29 +330,23 @@ def thanks(request: HttpRequest, visit: Visit) -> HttpResponse:
     return render(request, "respondent/thanks.html", context)
 
 
-@never_cache
-@require_GET
-@respondent_visit
-@response_in_progress
+@respondent_page("GET", in_progress=True)
 def saved(request: HttpRequest, visit: Visit) -> HttpResponse:
     context = {
         "campaign": visit.campaign,
-        "continue_url": _continue_url(visit.campaign, visit.plan, visit.answering),
+        "continue_url": continue_url(visit.campaign, visit.plan, visit.answering),
         "link_url": request.build_absolute_uri(
             reverse("respondent:campaign", args=[visit.campaign.token])
         ),
         "resume_absolute_url": request.build_absolute_uri(
             reverse("respondent:resume", args=[visit.campaign.token])
         ),
-        **_resume_context(visit),
+        **resume_context(visit),
     }
     return render(request, "respondent/saved.html", context)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-@respondent_csrf
-@respondent_visit
+@respondent_page("GET", "HEAD", "POST")
 def resume(request: HttpRequest, visit: Visit) -> HttpResponse:
     form = ResumeForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -493,7 +368,7 @@ def resume(request: HttpRequest, visit: Visit) -> HttpResponse:
                 response, code = found
                 if response.is_submitted:
                     return already_submitted_page(request, visit.campaign)
-                redirect = HttpResponseRedirect(_continue_url(visit.campaign, visit.plan, response))
+                redirect = HttpResponseRedirect(continue_url(visit.campaign, visit.plan, response))
                 same = visit.response is not None and visit.response.pk == response.pk
                 key = visit.credentials.key if same else ""
                 set_cookie(redirect, visit.campaign, Credentials(key=key, code=code))

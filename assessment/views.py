@@ -220,8 +220,7 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         rules.open_campaign(campaign=campaign)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("assessment:campaign_detail", slug=campaign.slug)
+        return _refused(request, error, campaign_url(campaign))
     if campaign.is_accepting_responses():
         messages.success(request, _("The campaign is open: respondents can answer now."))
     else:
@@ -237,7 +236,7 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
     if then == "qr":
         return redirect("assessment:campaign_qr", slug=campaign.slug)
     if then == "invitations":
-        return redirect(f"{campaign_url(campaign)}#invitations")
+        return redirect(campaign_url(campaign, "invitations"))
     return redirect("assessment:campaign_detail", slug=campaign.slug)
 
 
@@ -257,7 +256,7 @@ def team_workshop_tablet(request: HttpRequest, slug: str, team_pk: int) -> HttpR
     else:
         message = _("Workshop tablet off for %(team)s: each device answers once.")
     messages.success(request, message % {"team": team.name})
-    return redirect(f"{campaign_url(campaign)}#team-link-{team.pk}")
+    return redirect(campaign_url(campaign, f"team-link-{team.pk}"))
 
 
 @login_required
@@ -311,8 +310,7 @@ def campaign_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     try:
         invitations.check_sendable(campaign)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(f"{campaign_url(campaign)}#invitations")
+        return _refused(request, error, campaign_url(campaign, "invitations"))
     form = InvitationForm(request.POST, campaign=campaign)
     if not form.is_valid():
         return _campaign_page(request, campaign, invitation_form=form, status=400)
@@ -324,7 +322,7 @@ def campaign_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         reply_to=request.user.email or None,
     )
     _report(request, result, reminder=False)
-    return redirect(f"{campaign_url(campaign)}#invitations")
+    return redirect(campaign_url(campaign, "invitations"))
 
 
 @login_required
@@ -338,16 +336,23 @@ def campaign_remind(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
             reply_to=request.user.email or None,
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(f"{campaign_url(campaign)}#invitations")
+        return _refused(request, error, campaign_url(campaign, "invitations"))
     if not result.sent and not result.failed:
         messages.info(request, _("Everyone who was invited has finished: no reminders sent."))
     _report(request, result, reminder=True)
-    return redirect(f"{campaign_url(campaign)}#invitations")
+    return redirect(campaign_url(campaign, "invitations"))
 
 
-def campaign_url(campaign: Campaign) -> str:
-    return reverse("assessment:campaign_detail", kwargs={"slug": campaign.slug})
+def campaign_url(campaign: Campaign, card: str = "") -> str:
+    """The campaign's page, scrolled to `card` (an element id) when given."""
+    url = reverse("assessment:campaign_detail", kwargs={"slug": campaign.slug})
+    return f"{url}#{card}" if card else url
+
+
+def _refused(request: HttpRequest, error: ValidationError, back: str) -> HttpResponse:
+    """A rule refused the action and nothing changed: say why, back on the page."""
+    messages.error(request, " ".join(error.messages))
+    return redirect(back)
 
 
 def _report(request, result: invitations.InvitationResult, *, reminder: bool) -> None:

@@ -19,6 +19,9 @@ What is limited (the rates live in settings, see ``RATELIMIT_*``):
   (the new addresses in the posted list, or the open invitations for a reminder), so one
   post with 1,500 addresses cannot send 1,500 e-mails. A post that would go over the
   e-mail budget sends nothing and uses none of it.
+* every request, GET included, to a read-only report link (the URL namespace ``shared``:
+  ``/r/`` and everything under it), per client address: the links need no account, so
+  this keeps a link, or the search for one, from being hammered.
 
 A refused request gets HTTP 429 with a ``Retry-After`` header and a friendly, translated
 page; the view does not run, so nothing is stored. Counters are fixed windows in the
@@ -69,6 +72,7 @@ _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 RESPONDENT_NAMESPACE = "respondent"
+SHARED_REPORT_NAMESPACE = "shared"
 RESUME_VIEW = "respondent:resume"
 INVITE_VIEW = "assessment:campaign_invite"
 REMIND_VIEW = "assessment:campaign_remind"
@@ -209,10 +213,13 @@ def emails_requested(request: HttpRequest, match: ResolverMatch) -> int:
 
 def checks_for(request: HttpRequest) -> list[Check]:
     """The counters this request counts against, in the order they are counted."""
-    if request.method != "POST":
-        return []
     match = getattr(request, "resolver_match", None)
     if match is None:
+        return []
+    if SHARED_REPORT_NAMESPACE in match.namespaces:  # every method: GETs are what it serves
+        rate = _rate("RATELIMIT_SHARED_REPORT_PER_IP")
+        return [Check("shared-ip", client_ip(request) or "unknown", rate)] if rate else []
+    if request.method != "POST":
         return []
     checks: list[tuple[str, str, Rate | None, int]] = []
     if RESPONDENT_NAMESPACE in match.namespaces:

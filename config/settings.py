@@ -186,6 +186,10 @@ RATELIMIT_INVITATIONS_PER_USER = env.str("RATELIMIT_INVITATIONS_PER_USER", defau
 RATELIMIT_INVITATION_EMAILS_PER_USER = env.str(
     "RATELIMIT_INVITATION_EMAILS_PER_USER", default="300/h"
 )
+# Every request to a read-only report link (/r/...), per address: a management team of
+# ten behind one address opening the dashboard, changing filters and waiting for a PDF
+# (its progress page asks twice a second) stays far below; a script does not.
+RATELIMIT_SHARED_REPORT_PER_IP = env.str("RATELIMIT_SHARED_REPORT_PER_IP", default="300/m")
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header the proxy sets
 # (`HTTP_X_FORWARDED_FOR`) and how many proxies append to it; the client address is
 # taken that many entries from the right. Leave empty when clients connect directly.

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("assessment.respondent_urls")),
     path("", include("reports.urls")),
+    path("", include("reports.shared_urls")),
 ]

@@ -1,4 +1,5 @@
-"""What the reports app keeps in the database: the PDF reports being made or made.
+"""What the reports app keeps in the database: the PDF reports being made or made, and
+the read-only report links a consultant hands to a management team.
 
 A finished report's file lives in the "reports" storage (`settings.STORAGES`); its row
 says which file, and while it is being made, how far the work is. Rows, not files or
@@ -7,8 +8,13 @@ process memory, so that every app node sees the same reports and the same progre
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from assessment.models import Campaign
+from reports import link_rules
 
 
 class ReportJob(models.Model):
@@ -31,6 +37,8 @@ class ReportJob(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(default=0)
     steps = models.PositiveIntegerField(default=1)
+    # The report without the comments' appendix (a read-only link that shows no comments).
+    with_comments = models.BooleanField(default=True)
     # A message id, translated by the page that shows it (a Dutch page can follow an
     # English report), so it is stored untranslated.
     message = models.CharField(max_length=200, blank=True)
@@ -53,3 +61,52 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family}.{self.signature[:12]} ({self.state})"
+
+
+class ReportLink(models.Model):
+    """A read-only link to one campaign's results for people without an account: the
+    dashboard (with or without comments) and, when chosen, the PDF report. Only the
+    hash of its token is stored (`reports.link_rules`); the rules of its life are there
+    too, its writes in `reports.report_links`."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="report_links")
+    label = models.CharField(_("label"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    shows_comments = models.BooleanField(_("shows comments"), default=False)
+    allows_pdf = models.BooleanField(_("offers the PDF report"), default=False)
+    expires_on = models.DateField(_("works until"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("read-only report link")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.label}"
+
+    def state(self) -> link_rules.LinkState:
+        return link_rules.link_state(
+            revoked_at=self.revoked_at, expires_on=self.expires_on, today=timezone.localdate()
+        )
+
+
+class ReportLinkVisit(models.Model):
+    """One opening of a link's dashboard: the time only (no address, no browser), so the
+    consultant sees that, and when, the link was used."""
+
+    link = models.ForeignKey(ReportLink, on_delete=models.CASCADE, related_name="visits")
+    visited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visit of a report link")
+        indexes = [models.Index(fields=["link", "-visited_at"], name="link_visits_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.visited_at:%Y-%m-%d %H:%M}"

@@ -67,6 +67,8 @@ class ReportInput:
     checklist: tuple[ChecklistTheme, ...]
     # A team report's yardstick: the whole campaign's profile.
     organisation: Profile | None = None
+    # False for the version a read-only link without comments offers: no comments at all.
+    comments: bool = True
 
     @property
     def language(self) -> str:
@@ -83,10 +85,15 @@ class ReportInput:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def report_input(campaign: Campaign, language: str, team: str | None = None) -> ReportInput:
+def report_input(
+    campaign: Campaign, language: str, team: str | None = None, *, comments: bool = True
+) -> ReportInput:
     """The report's data. Raises `GroupTooSmall` / `UnknownGroup` for a team that is
-    hidden or unknown, `ReportUnavailable` when the whole campaign is below k."""
+    hidden or unknown, `ReportUnavailable` when the whole campaign is below k. Without
+    `comments` the report holds no comment, not even how many were hidden."""
     profile = build_profile(campaign, team=team, language=language)
+    if not comments:
+        profile = dataclasses.replace(profile, comments=(), comments_hidden=0)
     waits_for_close = (
         not profile.final and profile.results_during_fieldwork == Campaign.RESULTS_AFTER_CLOSING
     )
@@ -106,6 +113,7 @@ def report_input(campaign: Campaign, language: str, team: str | None = None) -> 
         team=team,
         checklist=_checklist(profile.language),
         organisation=build_profile(campaign, language=language) if team else None,
+        comments=comments,
     )
 
 

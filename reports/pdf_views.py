@@ -6,7 +6,9 @@ progress page that polls `report_status` and fetches the PDF when it is done. An
 node can answer either: the job and the file are shared (reports/report_jobs.py).
 Both take ``lang`` (nl/en, default: the page's language) and an optional ``team`` (a team
 report, refused for a team below the anonymity threshold). Only consultants who may see
-the campaign get anything; for others the campaign does not exist (404).
+the campaign get anything; for others the campaign does not exist (404). A read-only
+report link serves the same report through `serve_report` and `report_status_json`
+(reports/shared_views.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessment.access import consultant_campaign
+from assessment.models import Campaign
 from reports import report_jobs
 from reports.pdf import ReportUnavailable, report_input
 from reports.profile import GroupTooSmall, UnknownGroup
@@ -48,10 +51,36 @@ def _query(language: str, team: str | None, **extra: str) -> str:
 @login_required
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
     campaign = consultant_campaign(request, slug)
+    return serve_report(
+        request,
+        campaign,
+        status_url=reverse("reports:report_status", args=[campaign.slug]),
+        dashboard_url=reverse("reports:dashboard", args=[campaign.slug]),
+    )
+
+
+def serve_report(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    status_url: str,
+    dashboard_url: str,
+    comments: bool = True,
+    base_template: str = "consultant/base.html",
+) -> HttpResponse | FileResponse:
+    """The report for whoever may have it (the caller checked): the PDF when it is
+    ready, else it is queued and a progress page polls `status_url`. Shared by the
+    consultant's dashboard and a read-only link (`comments`, `base_template`)."""
     language, team = _options(request)
-    context: dict[str, Any] = {"campaign": campaign, "team": team, "language": language}
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "team": team,
+        "language": language,
+        "dashboard_url": dashboard_url,
+        "base_template": base_template,
+    }
     try:
-        report = report_input(campaign, language, team=team)
+        report = report_input(campaign, language, team=team, comments=comments)
     except UnknownGroup as error:
         raise Http404(str(error)) from error
     except (GroupTooSmall, ReportUnavailable) as error:
@@ -72,9 +101,8 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
                 content_type="application/pdf",
             )
     report_jobs.start(key)
-    base = reverse("reports:report_status", args=[campaign.slug])
     context.update(
-        status_url=f"{base}?{_query(language, team, signature=key.signature)}",
+        status_url=f"{status_url}?{_query(language, team, signature=key.signature)}",
         pdf_url=f"{request.path}?{_query(language, team)}",
         status=report_jobs.status(key),
     )
@@ -85,11 +113,18 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
 @never_cache
 @login_required
 def report_status(request: HttpRequest, slug: str) -> JsonResponse:
-    campaign = consultant_campaign(request, slug)
+    return report_status_json(request, consultant_campaign(request, slug))
+
+
+def report_status_json(
+    request: HttpRequest, campaign: Campaign, *, comments: bool = True
+) -> JsonResponse:
+    """How far the report of ``lang``, ``team`` and ``signature`` is (the caller checked
+    who may ask)."""
     language, team = _options(request)
     signature = request.GET.get("signature", "")
     if not report_jobs.SIGNATURE.match(signature):
         raise Http404("unknown report")
-    key = report_jobs.ReportKey(campaign.slug, language, team, signature)
+    key = report_jobs.ReportKey(campaign.slug, language, team, signature, comments)
     current = report_jobs.status(key)
     return JsonResponse({k: current.get(k) for k in ("state", "done", "steps", "message")})

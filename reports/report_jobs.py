@@ -62,12 +62,14 @@ class ReportKey:
     language: str
     team: str | None
     signature: str
+    comments: bool = True  # False: the version without comments (a read-only link's)
 
     @property
     def family(self) -> str:
-        """The name shared by every version of this report (campaign, language, team)."""
+        """The name shared by every version of this report (campaign, language, team,
+        with or without comments)."""
         team = hashlib.sha256(self.team.encode()).hexdigest()[:12] if self.team else "all"
-        return f"{self.slug}.{self.language}.{team}"
+        return f"{self.slug}.{self.language}.{team}" + ("" if self.comments else ".nc")
 
     @property
     def file_name(self) -> str:
@@ -75,7 +77,7 @@ class ReportKey:
 
     @classmethod
     def of(cls, slug: str, report: ReportInput) -> ReportKey:
-        return cls(slug, report.language, report.team, report.signature())
+        return cls(slug, report.language, report.team, report.signature(), report.comments)
 
 
 def _job(key: ReportKey) -> ReportJob | None:
@@ -154,6 +156,7 @@ def start(key: ReportKey) -> bool:
                     campaign_slug=key.slug,
                     language=key.language,
                     team=key.team,
+                    with_comments=key.comments,
                     attempts=1,
                     message=WAITING,
                 )
@@ -204,14 +207,19 @@ def _take_over(job: ReportJob, *, after_a_dead_worker: bool) -> ReportJob | None
     if queued:
         if after_a_dead_worker:
             logger.warning("report %s: its worker stopped; queued again", job.family)
-        _enqueue(job, ReportKey(job.campaign_slug, job.language, job.team, job.signature))
+        _enqueue(
+            job,
+            ReportKey(job.campaign_slug, job.language, job.team, job.signature, job.with_comments),
+        )
     return ReportJob.objects.filter(pk=job.pk).first()
 
 
 def _enqueue(job: ReportJob, key: ReportKey) -> None:
     try:
+        # `comments` only when left out: a worker still on the previous release runs the rest.
+        extra = {} if key.comments else {"comments": False}
         result = make_report.enqueue(
-            job_id=job.pk, slug=key.slug, language=key.language, team=key.team
+            job_id=job.pk, slug=key.slug, language=key.language, team=key.team, **extra
         )
     except Exception:
         # The queue refused it: the job fails now rather than waiting for nothing.
@@ -224,7 +232,9 @@ def _enqueue(job: ReportJob, key: ReportKey) -> None:
 
 
 @task()
-def make_report(*, job_id: int, slug: str, language: str, team: str | None) -> str:
+def make_report(
+    *, job_id: int, slug: str, language: str, team: str | None, comments: bool = True
+) -> str:
     """Make the report of job `job_id` and keep it in the reports storage; returns the
     storage name. Runs in a worker, or in the request with the immediate backend. Every
     write to the job is conditional on this run's claim, so a run that was presumed dead
@@ -238,7 +248,9 @@ def make_report(*, job_id: int, slug: str, language: str, team: str | None) -> s
     mine = ReportJob.objects.filter(pk=job_id, claim=claim)
     try:
         data_read_at = timezone.now()
-        report = report_input(Campaign.objects.get(slug=slug), language, team=team)
+        report = report_input(
+            Campaign.objects.get(slug=slug), language, team=team, comments=comments
+        )
         with Heartbeat(mine) as heartbeat:
             pdf = render_pdf(report, progress=heartbeat)
         return _store(mine, ReportKey.of(slug, report), pdf, data_read_at)
@@ -276,6 +288,7 @@ def _store(mine: QuerySet[ReportJob], key: ReportKey, pdf: bytes, data_read_at: 
             "campaign_slug": key.slug,
             "language": key.language,
             "team": key.team,
+            "with_comments": key.comments,
         },
     )
     older = ReportJob.objects.filter(

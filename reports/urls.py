@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analysis_views, export_views, pdf_views
+from . import analysis_views, export_views, link_views, pdf_views
 from . import views as dashboard_views
 
 app_name = "reports"
@@ -12,6 +12,12 @@ urlpatterns: list = [
     path("campaigns/<slug:slug>/export.json", dashboard_views.export_json, name="export_json"),
     path("campaigns/<slug:slug>/report.pdf", pdf_views.report_pdf, name="report_pdf"),
     path("campaigns/<slug:slug>/report/status/", pdf_views.report_status, name="report_status"),
+    path("campaigns/<slug:slug>/links/", link_views.report_links_page, name="report_links"),
+    path(
+        "campaigns/<slug:slug>/links/<int:pk>/revoke/",
+        link_views.report_link_revoke,
+        name="report_link_revoke",
+    ),
     path(
         "campaigns/<slug:slug>/item-analysis/",
         analysis_views.item_analysis,

@@ -8,6 +8,7 @@ other campaign is a 404.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -58,17 +59,16 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
 # =========================================================================== dashboard
 
 
-def _pdf_links(campaign: Campaign, team: str | None, state: str) -> list[dict[str, str]]:
+def _pdf_links(pdf_url: str, team: str | None, state: str) -> list[dict[str, str]]:
     """The PDF report in each language (a team report when a team is chosen); none when
     there are no results to report."""
     if state != "results":
         return []
-    base = reverse("reports:report_pdf", args=[campaign.slug])
     links = []
     for code, _name in settings.LANGUAGES:
         query = urlencode({"lang": code, **({"team": team} if team else {})})
         name = get_language_info(code)["name_local"]
-        links.append({"code": code, "name": name, "url": f"{base}?{query}"})
+        links.append({"code": code, "name": name, "url": f"{pdf_url}?{query}"})
     current = page_language()
     return sorted(links, key=lambda link: link["code"] != current)
 
@@ -77,10 +77,20 @@ def _figure_json(name: str, figure) -> str:
     return charts.figure_json(charts.for_screen(figure))
 
 
-@require_GET
-@login_required
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
+def dashboard_context(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    dashboard_url: str,
+    pdf_url: str | None,
+    consultant: bool = True,
+    comments: bool = True,
+) -> dict[str, Any]:
+    """What the dashboard shows of `campaign` for the team and role in the query: to its
+    consultant, or through a read-only report link (`consultant` False: no downloads
+    but the PDF, nothing for the consultant alone; `comments` False: no comments at
+    all; `pdf_url` None: no PDF). Groups below k stay hidden either way: the profile
+    comes from `build_profile`."""
     team = request.GET.get("team", "").strip() or None
     role = request.GET.get("role", "").strip() or None
     k = int(campaign.anonymity_threshold)
@@ -102,6 +112,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "state": "results",
         "selected_role_name": role_names().get(role, role) if role else "",
         "item_quality": None,
+        "consultant": consultant,
+        "show_comments": comments,
+        "dashboard_url": dashboard_url,
+        "base_template": "consultant/base.html" if consultant else "reports/shared/base.html",
     }
     try:
         profile = build_profile(campaign, team=team, role=role, language=page_language())
@@ -112,6 +126,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     except UnknownGroup:
         context["state"] = "unknown"
     else:
+        if not comments:  # nothing of them reaches the template, not even their number
+            profile = dataclasses.replace(profile, comments=(), comments_hidden=0)
         context["profile"] = profile
         rate = profile.response_rate
         context["response_rate_pct"] = None if rate is None else round(rate * 100)
@@ -123,10 +139,23 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             context["state"] = "below"
         else:
             context.update(profile_context(profile, _figure_json))
-            if not (team or role):  # statement quality: the whole campaign's item analysis
+            if consultant and not (team or role):  # statement quality: the item analysis
                 quality = dashboard_item_quality(
                     campaign, teams, profile.respondents, language=page_language()
                 )
                 context["item_quality"] = quality if quality.flagged else None
-    context["pdf_links"] = _pdf_links(campaign, team, context["state"])
+    context["pdf_links"] = [] if pdf_url is None else _pdf_links(pdf_url, team, context["state"])
+    return context
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = consultant_campaign(request, slug)
+    context = dashboard_context(
+        request,
+        campaign,
+        dashboard_url=reverse("reports:dashboard", args=[campaign.slug]),
+        pdf_url=reverse("reports:report_pdf", args=[campaign.slug]),
+    )
     return render(request, "reports/dashboard.html", context)

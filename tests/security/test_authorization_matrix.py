@@ -17,6 +17,7 @@ The Django admin is checked separately: every admin URL, staff only.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,13 +33,15 @@ from django.core import mail
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessment import page_plan, respondent_cookie
 from assessment.models import Answer, Campaign, Invitation, Response
 from assessment.tokens import digest, new_token
 from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
-from reports.models import ReportJob
+from reports.models import ReportJob, ReportLinkVisit
 from reports.report_jobs import make_report
+from reports.report_links import create_report_link
 from tests.factories import PASSWORD, CampaignFactory, OrganisationFactory, TeamFactory, UserFactory
 
 ANON, RESPONDENT, OWNER, OTHER, STAFF = "anonymous", "respondent", "owner", "other", "staff"
@@ -185,6 +188,14 @@ def org_pk(w: World) -> dict[str, Any]:
 
 def campaign_token(w: World) -> dict[str, Any]:
     return {"token": w.campaign.token}
+
+
+def shared_token(w: World) -> dict[str, Any]:
+    return {"token": w.report_token}
+
+
+def in_days(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
 def campaign_data(w: World, **extra) -> dict[str, Any]:
@@ -360,6 +371,34 @@ MATRIX: dict[str, Spec] = {
     ),
     # The item analysis shows answers of one campaign: the dashboard's rule, staff too.
     "reports:item_analysis": Spec(slug, get=consultant_only()),
+    # Read-only report links: made and revoked by the campaign's consultants only.
+    "reports:report_links": Spec(
+        slug,
+        get=consultant_only(),
+        post=Post(
+            lambda w: {"label": "MT by a POST", "expires_on": in_days(30)},
+            consultant_only(OK),  # the page again, with the new link shown once
+        ),
+    ),
+    "reports:report_link_revoke": Spec(
+        lambda w: {"slug": w.slug, "pk": w.report_link_pk},
+        get=consultant_only(),  # the confirmation
+        post=Post(
+            lambda w: {},
+            consultant_only(to(lambda w: w.url("reports:report_links", slug=w.slug) + "#links")),
+        ),
+    ),
+    # ---------------------------------------------------------------- read-only link
+    # Public by design: the token is the key, for anyone who holds it (the world's link
+    # shows the dashboard and offers the PDF). Its visits are a log, left out of the
+    # snapshot; what a link may not show is tested in tests/reports/test_report_links.py.
+    "shared:dashboard": Spec(shared_token, get=same(OK)),
+    # The first visitor has the report made (202, the progress page; the immediate task
+    # backend makes it in that request); everybody after downloads it.
+    "shared:report_pdf": Spec(shared_token, get={**same(OK), ANON: ACCEPTED}, query="?lang=en"),
+    "shared:report_status": Spec(
+        shared_token, get=same(OK), query="?lang=en&signature=" + "0" * 64
+    ),
     # ---------------------------------------------------------------- respondent flow
     # Public by design: anyone with the link may answer. What needs the respondent's
     # cookie (their own response) is refused, storing nothing, without it.
@@ -435,6 +474,8 @@ class World:
     clients: dict[str, Client]
     resume_code: str = ""
     role: str = ""
+    report_token: str = ""  # a read-only link to the campaign: dashboard and PDF
+    report_link_pk: int = 0
 
     @property
     def slug(self) -> str:
@@ -521,6 +562,14 @@ def world(banks, quick_version, settings) -> World:
         data = {f"i-{item.pk}": "4" for item in page.items}
         assert respondent.post(f"/s/{campaign.token}/p/{page.number}/", data).status_code == 302
     credentials = respondent_credentials(respondent, campaign)
+    shared = create_report_link(
+        campaign=campaign,
+        label="MT Owner's client",
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+        shows_comments=False,
+        allows_pdf=True,
+        created_by=owner,
+    )
     clients = {
         ANON: Client(),
         RESPONDENT: respondent,
@@ -544,6 +593,8 @@ def world(banks, quick_version, settings) -> World:
         token,
         clients,
         resume_code=credentials.code,
+        report_token=shared.token,
+        report_link_pk=shared.link.pk,
     )
 
 
@@ -559,6 +610,9 @@ def snapshot() -> str:
         # A report job and its queued task stand for a file that a GET of the report
         # makes on demand, as a cache does; what the report shows is in the rows above.
         if model is ReportJob or model._meta.app_label == "django_tasks_database":
+            continue
+        # A read-only link's visits are its log (the time of each opening), as axes' are.
+        if model is ReportLinkVisit:
             continue
         fields = [
             f.attname for f in model._meta.concrete_fields if f.attname not in ("last_login",)
@@ -639,6 +693,7 @@ def test_downloads_of_another_consultant_leak_nothing(world: World):
         "reports:dashboard",
         "reports:report_pdf",
         "reports:report_status",
+        "reports:report_links",
     ):
         theirs = client.get(reverse(name, kwargs={"slug": world.campaign.slug}))
         missing = client.get(reverse(name, kwargs={"slug": "no-such-campaign"}))

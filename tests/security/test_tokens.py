@@ -175,6 +175,7 @@ def test_a_token_of_one_kind_does_not_open_another(quick_version):
 RESPONDENT_MODULES = [
     "assessment/responding.py",
     "assessment/respondent_views.py",
+    "assessment/respondent_visit.py",
     "assessment/respondent_cookie.py",
     "assessment/respondent_forms.py",
     "assessment/tokens.py",
