@@ -5,7 +5,9 @@ set -euo pipefail
 
 run_packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation)
 # redis-server: the two-node rehearsal (scripts/two_nodes.py) starts one of its own.
-test_packages=("${run_packages[@]}" poppler-utils redis-server)
+# libreoffice-impress: the PowerPoint export must open in Impress (tests/reports/test_slides.py
+# converts it to PDF; poppler-utils turns the pages into PNG).
+test_packages=("${run_packages[@]}" poppler-utils redis-server libreoffice-impress)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;

@@ -1,0 +1,411 @@
+"""The workshop as an editable PowerPoint: the walk of the present mode, slide by slide,
+with native charts, tables as tables and the speaker's notes in the notes pane.
+
+`build_slides(profile)` is pure given the profile: every number comes from
+`reports.presentation.profile_context`, the arrangement the dashboard and the PDF share
+(groups below k stay hidden there, and so here), and is formatted as they format it (one
+decimal, the language's decimal mark). `reports.slides_draw` does the drawing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
+from pptx.util import Emu, Inches
+
+from reports import charts
+from reports.charts.common import format_change, format_number
+from reports.presentation import FrameworkBlock, profile_context
+from reports.profile import Profile
+from reports.slides_draw import (
+    BODY_HEIGHT,
+    BODY_TOP,
+    BODY_WIDTH,
+    BRAND,
+    BRAND_DARK,
+    HEIGHT,
+    HIGHLIGHT,
+    INK,
+    MARGIN,
+    MUTED,
+    PALE,
+    PREVIOUS,
+    STAGE_FILL,
+    WIDTH,
+    Deck,
+    Line,
+    column_widths,
+    rgb,
+)
+from reports.slides_heatmap import heatmap_slides
+from reports.slides_opening import OpeningSlides
+
+MANAGEMENT = "0f4c75"  # reports/charts/gap.py
+EMPLOYEES = "d08a2e"
+GAP_ROWS = 5  # dimensions on the perception-gap slide: the largest gaps
+
+
+def no_chart(name: str, figure: Any) -> None:
+    """The slides draw their own charts from the rows: the Plotly figures are not needed."""
+    return None
+
+
+def build_slides(profile: Profile) -> bytes:
+    """The deck of a profile with results (whole campaign or one team), in its language."""
+    with translation.override(profile.language):
+        context = profile_context(profile, no_chart)
+        deck = Deck(profile.language)
+        Walk(deck, profile, context).all()
+        return deck.save()
+
+
+class Walk(OpeningSlides):
+    """The slides in the order of the workshop."""
+
+    def __init__(self, deck: Deck, profile: Profile, context: dict[str, Any]) -> None:
+        self.deck, self.profile, self.context = deck, profile, context
+        self.team = profile.scope.get("team")
+        self.k = profile.anonymity_threshold
+
+    def all(self) -> None:
+        self.cover()
+        self.question()
+        self.response_rate()
+        self.index()
+        for block in self.context["frameworks"]:
+            self.framework(block)
+        if self.context["keys"] is not None:
+            self.keys(self.context["keys"])
+        if self.context["gaps"] or not self.team:
+            self.perception_gap()
+        heatmap_slides(self.deck, self.profile, self.context)
+        for number, row in enumerate(self.context["priorities"], start=1):
+            self.priority(number, row)
+        self.closing()
+
+    # ------------------------------------------------------------------ frameworks
+
+    def framework(self, block: FrameworkBlock) -> None:
+        fw, deck = block.framework, self.deck
+        notes = [fw.description] if fw.description else []
+        text = fw.stage_text
+        if text is not None:
+            notes.append(_("Where you stand: %(name)s") % {"name": block.stage_name})
+            notes.append(text.looks_like)
+            notes.append(_("The next step") + ": " + text.next_step)
+        if block.weakest is not None:
+            notes.append(
+                _("Ask: what would it take to move %(name)s up one stage?")
+                % {"name": block.weakest.dim.name}
+            )
+        slide = deck.slide(fw.name, "\n\n".join(notes))
+        summary = _("Score") + " " + format_number(fw.score)
+        if block.stage_name:
+            summary += " · " + block.stage_name
+        if fw.withheld:
+            summary += " · " + _(
+                "not shown: in one of its dimensions fewer than k people answered enough "
+                "statements, and the score would give theirs away"
+            )
+        elif fw.aggregation == "weakest_link":
+            summary += " · " + _("the weakest dimension counts; mean %(mean)s") % {
+                "mean": format_number(fw.mean)
+            }
+        deck.text(
+            slide, MARGIN, Inches(1.3), BODY_WIDTH, Inches(0.5), [Line(summary, 22, True, MUTED)]
+        )
+        top = BODY_TOP + Inches(0.35)
+        rows = block.rows
+        chart_width = Inches(4.6)
+        previous = [r.previous for r in rows]
+        series: list[tuple[str, list[float | None]]] = [
+            (self.profile.name, [r.dim.score for r in rows])
+        ]
+        if self.profile.previous and any(v is not None for v in previous):
+            series.append((str(self.profile.previous["name"]), previous))
+        if len(rows) >= charts.RADAR_MIN_DIMENSIONS:
+            chart = deck.chart(
+                slide,
+                XL_CHART_TYPE.RADAR_MARKERS,
+                (MARGIN - Inches(0.2), top, chart_width, HEIGHT - top - Inches(0.2)),
+                [str(i) for i in range(1, len(rows) + 1)],
+                series,
+                legend=len(series) > 1,
+            )
+            # The table beside it carries the numbers; the rings are the scale.
+            chart.value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+            for index, colour in enumerate((BRAND, PREVIOUS)[: len(series)]):
+                line = chart.plots[0].series[index].format.line
+                line.color.rgb = rgb(colour)
+                line.width = Emu(Inches(0.04 if index == 0 else 0.025))
+                chart.plots[0].series[index].marker.format.fill.solid()
+                chart.plots[0].series[index].marker.format.fill.fore_color.rgb = rgb(colour)
+        else:
+            chart = deck.chart(
+                slide,
+                XL_CHART_TYPE.BAR_CLUSTERED,
+                (MARGIN, top, chart_width, HEIGHT - top - Inches(0.2)),
+                [str(i) for i in range(1, len(rows) + 1)],
+                series,
+                legend=len(series) > 1,
+            )
+            chart.category_axis.reverse_order = True
+            deck.colour_series(chart, 0, BRAND)
+            if len(series) > 1:
+                deck.colour_series(chart, 1, PREVIOUS)
+            deck.point_labels(chart, 0, [format_number(r.dim.score) for r in rows])
+        table_left = MARGIN + chart_width + Inches(0.1)
+        table_width = WIDTH - MARGIN - table_left
+        cells = [["#", _("Dimension"), _("Score")]] + [
+            [str(i), r.dim.name, format_number(r.dim.score)] for i, r in enumerate(rows, start=1)
+        ]
+        fills = {
+            (i, 2): STAGE_FILL[r.dim.stage] for i, r in enumerate(rows, start=1) if r.dim.stage
+        }
+        deck.table(
+            slide,
+            table_left,
+            top,
+            column_widths(table_width, [0.08, 0.77, 0.15]),
+            cells,
+            fills=fills,
+            numeric=[0, 2],
+            row_height=Inches(0.36),
+        )
+
+    def keys(self, block: FrameworkBlock) -> None:
+        deck = self.deck
+        rows = block.rows
+        weakest = block.weakest
+        notes = [
+            _(
+                "Customer-centricity is a gate with five locks: it opens only when every key "
+                "turns. That is why this framework scores its weakest key, not the average."
+            )
+        ]
+        if weakest is not None:
+            notes.append(
+                _("Ask: what holds %(name)s back, and who can turn this key?")
+                % {"name": weakest.dim.name}
+            )
+        slide = deck.slide(_("The gate of the five keys"), "\n\n".join(notes))
+        chart_width = Inches(5.6)
+        chart = deck.chart(
+            slide,
+            XL_CHART_TYPE.COLUMN_CLUSTERED,
+            (MARGIN - Inches(0.1), BODY_TOP, chart_width, BODY_HEIGHT),
+            [_("Key %(n)s") % {"n": i} for i in range(1, len(rows) + 1)],
+            [(_("Score"), [r.dim.score for r in rows])],
+        )
+        chart.plots[0].gap_width = 50
+        deck.colour_points(chart, 0, [HIGHLIGHT if r == weakest else BRAND for r in rows])
+        deck.point_labels(chart, 0, [format_number(r.dim.score) for r in rows])
+        left = MARGIN + chart_width + Inches(0.1)
+        width = WIDTH - MARGIN - left
+        cells = [["#", _("Key"), _("Score")]] + [
+            [str(i), r.dim.name, format_number(r.dim.score)] for i, r in enumerate(rows, start=1)
+        ]
+        fills = {(i, 2): HIGHLIGHT for i, r in enumerate(rows, start=1) if r == weakest}
+        deck.table(
+            slide,
+            left,
+            BODY_TOP,
+            column_widths(width, [0.08, 0.77, 0.15]),
+            cells,
+            fills=fills,
+            numeric=[0, 2],
+            row_height=Inches(0.4),
+        )
+        lines = []
+        if weakest is not None:
+            lines.append(
+                Line(
+                    _("Weakest key")
+                    + f": {weakest.dim.name} ({format_number(weakest.dim.score)}): "
+                    + _("the gate opens only as far as this key turns."),
+                    20,
+                    True,
+                )
+            )
+        lines.append(
+            Line(
+                _("Mean of the keys: %(score)s") % {"score": format_number(block.framework.mean)},
+                20,
+                False,
+                MUTED,
+                space_before=12,
+            )
+        )
+        deck.text(slide, left, Inches(5.3), width, Inches(1.9), lines)
+
+    # ------------------------------------------------------------------ perception gap
+
+    def perception_gap(self) -> None:
+        deck = self.deck
+        gaps = self.context["gaps_by_size"]
+        title = _("Perception gap: management and employees")
+        if not gaps:
+            slide = deck.slide(title, _("Say why the gap cannot be shown: the anonymity rule."))
+            note = _(
+                "Not shown: fewer than k responses. Management (board and managers together) "
+                "and employees each need at least %(k)s respondents."
+            ) % {"k": self.k}
+            deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(2), [Line(note, 24)])
+            return
+        slide = deck.slide(
+            _("How we see ourselves vs what the team sees"),
+            _(
+                "Before the answer: what do you expect? Where do management and employees "
+                "see things differently, and who sees it more positively? Let people write "
+                "it down or say it, then show the next slide."
+            ),
+        )
+        deck.text(
+            slide,
+            MARGIN,
+            Inches(2.0),
+            BODY_WIDTH,
+            Inches(4.5),
+            [
+                Line(
+                    _(
+                        "What we think of ourselves against what the team sees: the score of "
+                        "board and managers minus the score of employees. A gap of 15 points "
+                        "or more is marked; it is where a conversation between management and "
+                        "the team starts."
+                    ),
+                    24,
+                ),
+                Line(_("What do you expect?"), 44, True, BRAND_DARK, space_before=36),
+            ],
+        )
+        self._gap_answer(title, gaps)
+
+    def _gap_answer(self, title: str, gaps: list[dict[str, Any]]) -> None:
+        deck = self.deck
+        flagged = [g for g in gaps if g["gap"].flagged]
+        shown = (flagged or gaps)[:GAP_ROWS]
+        if flagged:
+            heading = (
+                _("The largest %(shown)s of %(flagged)s gaps of 15 points or more")
+                % {"shown": len(shown), "flagged": len(flagged)}
+                if len(flagged) > len(shown)
+                else _("Gaps of 15 points or more")
+            )
+        else:
+            heading = _("The largest gaps")
+        notes = [
+            f"{g['row'].dim.name}: {format_change(g['gap'].gap)} ("
+            + _("management %(management)s, employees %(employees)s")
+            % {
+                "management": format_number(g["gap"].management),
+                "employees": format_number(g["gap"].employees),
+            }
+            + ")"
+            for g in shown
+        ]
+        notes.append(
+            _(
+                "Ask: what does management see that the team does not, or the other way "
+                "round? Which example from daily work explains the difference?"
+            )
+        )
+        slide = deck.slide(title, "\n".join(notes))
+        deck.text(
+            slide, MARGIN, Inches(1.3), BODY_WIDTH, Inches(0.5), [Line(heading, 22, True, MUTED)]
+        )
+        chart = deck.chart(
+            slide,
+            XL_CHART_TYPE.BAR_CLUSTERED,
+            (MARGIN, BODY_TOP + Inches(0.3), BODY_WIDTH, BODY_HEIGHT - Inches(0.2)),
+            [f"{g['row'].dim.name} ({format_change(g['gap'].gap)})" for g in shown],
+            [
+                (_("Management (board and managers)"), [g["gap"].management for g in shown]),
+                (_("Employees"), [g["gap"].employees for g in shown]),
+            ],
+            legend=True,
+        )
+        chart.category_axis.reverse_order = True
+        chart.plots[0].gap_width = 50
+        chart.plots[0].overlap = -5
+        for index, (colour, side) in enumerate(
+            ((MANAGEMENT, "management"), (EMPLOYEES, "employees"))
+        ):
+            deck.colour_series(chart, index, colour)
+            deck.point_labels(chart, index, [format_number(getattr(g["gap"], side)) for g in shown])
+
+    # ------------------------------------------------------------------ priorities and close
+
+    def priority(self, number: int, row: Any) -> None:
+        deck, dim = self.deck, row.dim
+        notes = [dim.description] if dim.description else []
+        if dim.discussion_question:
+            notes.append(_("For the workshop:") + " " + dim.discussion_question)
+        slide = deck.slide(
+            _("Priority %(n)s: %(name)s") % {"n": number, "name": dim.name}, "\n\n".join(notes)
+        )
+        summary = " · ".join(
+            part for part in (format_number(dim.score), row.stage_name, row.framework_name) if part
+        )
+        deck.text(
+            slide, MARGIN, Inches(1.3), BODY_WIDTH, Inches(0.5), [Line(summary, 22, True, MUTED)]
+        )
+        question_height = Inches(1.35)
+        if dim.discussion_question:
+            deck.rectangle(
+                slide,
+                MARGIN,
+                HEIGHT - question_height - Inches(0.3),
+                BODY_WIDTH,
+                question_height,
+                PALE,
+                [
+                    Line(_("For the workshop:"), 20, True, BRAND_DARK),
+                    Line(dim.discussion_question, 22, True, INK),
+                ],
+            )
+        if dim.recommendations:
+            lines = [Line(_("What to do next"), 22, True, BRAND_DARK)] + [
+                Line(text, 18, bullet=True, space_before=6) for text in dim.recommendations
+            ]
+            deck.text(
+                slide,
+                MARGIN,
+                BODY_TOP + Inches(0.3),
+                BODY_WIDTH,
+                HEIGHT - BODY_TOP - question_height - Inches(0.8),
+                lines,
+            )
+
+    def closing(self) -> None:
+        deck = self.deck
+        slide = deck.slide(
+            _("On to the action plan"),
+            _(
+                "Agree for each priority on one action: what we will do, who takes it on and "
+                "by when. Fill in the table together; it is an ordinary table, so it can be "
+                "edited here."
+            ),
+        )
+        deck.text(
+            slide,
+            MARGIN,
+            BODY_TOP - Inches(0.1),
+            BODY_WIDTH,
+            Inches(0.6),
+            [Line(_("For each priority: what will we do, who takes it on, and by when?"), 24)],
+        )
+        rows = [[_("Priority"), _("What will we do?"), _("Who?"), _("By when?")]] + [
+            [row.dim.name, "", "", ""] for row in self.context["priorities"]
+        ]
+        deck.table(
+            slide,
+            MARGIN,
+            BODY_TOP + Inches(0.7),
+            column_widths(BODY_WIDTH, [0.32, 0.4, 0.14, 0.14]),
+            rows,
+            row_height=Inches(1.0),
+        )
