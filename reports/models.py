@@ -1,5 +1,6 @@
-"""What the reports app keeps in the database: the PDF reports being made or made, and
-the read-only report links a consultant hands to a management team.
+"""What the reports app keeps in the database: the reports (PDF, and the workshop slides as
+PowerPoint) being made or made, and the read-only report links a consultant hands to a
+management team.
 
 A finished report's file lives in the "reports" storage (`settings.STORAGES`); its row
 says which file, and while it is being made, how far the work is. Rows, not files or
@@ -18,10 +19,10 @@ from reports import link_rules
 
 
 class ReportJob(models.Model):
-    """One version of one report: the campaign, language and team it is for (`family`)
-    and the signature of everything it shows. The worker that makes it writes its
-    progress here and beats a heartbeat; a running job whose heartbeat stops is retried
-    (see `reports.report_jobs.status`)."""
+    """One version of one report: its kind (the PDF or the slides), the campaign,
+    language and team it is for (`family`) and the signature of everything it shows.
+    The worker that makes it writes its progress here and beats a heartbeat; a running
+    job whose heartbeat stops is retried (see `reports.report_jobs.status`)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
@@ -29,6 +30,15 @@ class ReportJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        PDF = "pdf", _("PDF report")
+        PPTX = "pptx", _("Workshop slides (PowerPoint)")
+
+    # A default in the database too: a node still on the release before the slides
+    # inserts PDF jobs without the column.
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.PDF, db_default=Kind.PDF
+    )
     family = models.CharField(max_length=200)
     signature = models.CharField(max_length=64)
     campaign_slug = models.SlugField(max_length=100)

@@ -1,14 +1,15 @@
-"""The PDF report from the dashboard: served from the reports storage, or made in the
-background while the consultant watches its progress.
+"""The PDF report and the workshop slides (PowerPoint) from the dashboard: served from the
+reports storage, or made in the background while the consultant watches its progress.
 
-`report_pdf` answers with the PDF when it is ready; otherwise it queues it and shows a
-progress page that polls `report_status` and fetches the PDF when it is done. Any app
-node can answer either: the job and the file are shared (reports/report_jobs.py).
-Both take ``lang`` (nl/en, default: the page's language) and an optional ``team`` (a team
-report, refused for a team below the anonymity threshold). Only consultants who may see
-the campaign get anything; for others the campaign does not exist (404). A read-only
-report link serves the same report through `serve_report` and `report_status_json`
-(reports/shared_views.py).
+`report_pdf` and `slides_pptx` answer with the file when it is ready; otherwise they
+queue it and show a progress page that polls `report_status` / `slides_status` and
+fetches the file when it is done. Any app node can answer either: the job and the file
+are shared (reports/report_jobs.py). All take ``lang`` (nl/en, default: the page's
+language) and an optional ``team`` (a team version, refused for a team below the
+anonymity threshold). Only consultants who may see the campaign get anything; for others
+the campaign does not exist (404). A read-only report link serves the PDF (never the
+slides, the consultant's editable material) through `serve_report` and
+`report_status_json` (reports/shared_views.py).
 """
 
 from __future__ import annotations
@@ -46,17 +47,35 @@ def _query(language: str, team: str | None, **extra: str) -> str:
     return urlencode({"lang": language, **({"team": team} if team else {}), **extra})
 
 
-@require_GET
-@never_cache
-@login_required
-def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
+# The consultant's status URL of each kind of report.
+STATUS_URLS = {report_jobs.PDF: "reports:report_status", report_jobs.PPTX: "reports:slides_status"}
+
+
+def _consultant_download(
+    request: HttpRequest, slug: str, *, kind: str
+) -> HttpResponse | FileResponse:
     campaign = consultant_campaign(request, slug)
     return serve_report(
         request,
         campaign,
-        status_url=reverse("reports:report_status", args=[campaign.slug]),
+        status_url=reverse(STATUS_URLS[kind], args=[campaign.slug]),
         dashboard_url=reverse("reports:dashboard", args=[campaign.slug]),
+        kind=kind,
     )
+
+
+@require_GET
+@never_cache
+@login_required
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
+    return _consultant_download(request, slug, kind=report_jobs.PDF)
+
+
+@require_GET
+@never_cache
+@login_required
+def slides_pptx(request: HttpRequest, slug: str) -> HttpResponse | FileResponse:
+    return _consultant_download(request, slug, kind=report_jobs.PPTX)
 
 
 def serve_report(
@@ -67,12 +86,14 @@ def serve_report(
     dashboard_url: str,
     comments: bool = True,
     base_template: str = "consultant/base.html",
+    kind: str = report_jobs.PDF,
 ) -> HttpResponse | FileResponse:
-    """The report for whoever may have it (the caller checked): the PDF when it is
-    ready, else it is queued and a progress page polls `status_url`. Shared by the
+    """The report of `kind` for whoever may have it (the caller checked): the file when
+    it is ready, else it is queued and a progress page polls `status_url`. Shared by the
     consultant's dashboard and a read-only link (`comments`, `base_template`)."""
     language, team = _options(request)
     context: dict[str, Any] = {
+        "kind": kind,
         "campaign": campaign,
         "team": team,
         "language": language,
@@ -86,9 +107,10 @@ def serve_report(
     except (GroupTooSmall, ReportUnavailable) as error:
         context["reason"] = str(error)
         return render(request, "reports/report_refused.html", context, status=403)
-    key = report_jobs.ReportKey.of(campaign.slug, report)
+    key = report_jobs.ReportKey.of(campaign.slug, report, kind)
     if stored := report_jobs.finished(key):
         name = "-".join(part for part in (campaign.slug, slugify(team or ""), language) if part)
+        file_kind = report_jobs.KINDS[kind]
         try:
             file = report_jobs.report_storage().open(stored, "rb")
         except FileNotFoundError:
@@ -97,13 +119,13 @@ def serve_report(
             return FileResponse(
                 file,
                 as_attachment=True,
-                filename=f"{name}-report.pdf",
-                content_type="application/pdf",
+                filename=f"{name}-{file_kind.download_name}.{file_kind.extension}",
+                content_type=file_kind.content_type,
             )
     report_jobs.start(key)
     context.update(
         status_url=f"{status_url}?{_query(language, team, signature=key.signature)}",
-        pdf_url=f"{request.path}?{_query(language, team)}",
+        download_url=f"{request.path}?{_query(language, team)}",
         status=report_jobs.status(key),
     )
     return render(request, "reports/report_progress.html", context, status=202)
@@ -116,15 +138,26 @@ def report_status(request: HttpRequest, slug: str) -> JsonResponse:
     return report_status_json(request, consultant_campaign(request, slug))
 
 
+@require_GET
+@never_cache
+@login_required
+def slides_status(request: HttpRequest, slug: str) -> JsonResponse:
+    return report_status_json(request, consultant_campaign(request, slug), kind=report_jobs.PPTX)
+
+
 def report_status_json(
-    request: HttpRequest, campaign: Campaign, *, comments: bool = True
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    comments: bool = True,
+    kind: str = report_jobs.PDF,
 ) -> JsonResponse:
-    """How far the report of ``lang``, ``team`` and ``signature`` is (the caller checked
-    who may ask)."""
+    """How far the report of `kind`, ``lang``, ``team`` and ``signature`` is (the caller
+    checked who may ask)."""
     language, team = _options(request)
     signature = request.GET.get("signature", "")
     if not report_jobs.SIGNATURE.match(signature):
         raise Http404("unknown report")
-    key = report_jobs.ReportKey(campaign.slug, language, team, signature, comments)
+    key = report_jobs.ReportKey(campaign.slug, language, team, signature, comments, kind)
     current = report_jobs.status(key)
     return JsonResponse({k: current.get(k) for k in ("state", "done", "steps", "message")})

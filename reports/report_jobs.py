@@ -1,8 +1,11 @@
-"""Finished PDF reports in shared storage, and the background task that makes them.
+"""Finished reports in shared storage, and the background task that makes them.
 
-A report is kept under a name made of the campaign, the language, the team and the
-signature of everything it shows (`ReportInput.signature`): when a response arrives or a
-text changes, the signature changes and the next download makes a new report.
+A report is of one of two kinds (`KINDS`): the PDF report (`render_pdf`) or the workshop
+slides as an editable PowerPoint (`build_slides`). Both are made, kept, followed and
+retried alike. A report is kept under a name made of its kind, the campaign, the language,
+the team and the signature of everything it shows (`ReportInput.signature`, and for the
+slides their layout): when a response arrives or a text changes, the signature changes
+and the next download makes a new report.
 
 Making one takes seconds, so it is a task on Django's task framework (`make_report`),
 run by a worker (`manage.py db_worker`) on any machine. Its progress, heartbeat and
@@ -36,7 +39,9 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from assessment.models import Campaign
 from reports.models import ReportJob
-from reports.pdf import ReportInput, render_pdf, report_input
+from reports.pdf import Progress, ReportInput, render_pdf, report_input
+from reports.slides import LAYOUT_VERSION as SLIDES_LAYOUT
+from reports.slides import build_slides
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,29 @@ STALLED = gettext_noop("The report stalled.")
 NO_WORKER = gettext_noop(
     "No worker has taken up the report yet. If this lasts, tell your administrator."
 )
+LAYING_OUT_SLIDES = gettext_noop("Laying out the slides")
+PDF, PPTX = ReportJob.Kind.PDF.value, ReportJob.Kind.PPTX.value
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """What a kind of report is stored and served as."""
+
+    extension: str
+    content_type: str
+    family_suffix: str  # "" for the PDF: the names of the reports made before the slides
+    download_name: str  # the downloaded file's: campaign-team-language-<this>.<extension>
+
+
+KINDS = {
+    PDF: ReportKind("pdf", "application/pdf", "", "report"),
+    PPTX: ReportKind(
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ".slides",
+        "slides",
+    ),
+}
 
 
 def report_storage() -> Storage:
@@ -63,21 +91,41 @@ class ReportKey:
     team: str | None
     signature: str
     comments: bool = True  # False: the version without comments (a read-only link's)
+    kind: str = PDF
 
     @property
     def family(self) -> str:
-        """The name shared by every version of this report (campaign, language, team,
-        with or without comments)."""
+        """The name shared by every version of this report (kind, campaign, language,
+        team, with or without comments): a new version replaces older ones of its family
+        only, so the slides never replace the PDF."""
         team = hashlib.sha256(self.team.encode()).hexdigest()[:12] if self.team else "all"
-        return f"{self.slug}.{self.language}.{team}" + ("" if self.comments else ".nc")
+        comments = "" if self.comments else ".nc"
+        return f"{self.slug}.{self.language}.{team}{comments}{KINDS[self.kind].family_suffix}"
 
     @property
     def file_name(self) -> str:
-        return f"{self.family}.{self.signature}.pdf"
+        return f"{self.family}.{self.signature}.{KINDS[self.kind].extension}"
 
     @classmethod
-    def of(cls, slug: str, report: ReportInput) -> ReportKey:
-        return cls(slug, report.language, report.team, report.signature(), report.comments)
+    def of(cls, slug: str, report: ReportInput, kind: str = PDF) -> ReportKey:
+        return cls(
+            slug, report.language, report.team, signature(report, kind), report.comments, kind
+        )
+
+    @classmethod
+    def of_job(cls, job: ReportJob) -> ReportKey:
+        return cls(
+            job.campaign_slug, job.language, job.team, job.signature, job.with_comments, job.kind
+        )
+
+
+def signature(report: ReportInput, kind: str) -> str:
+    """The report's signature; the slides' adds their own layout, so that a new layout of
+    the slides makes them again (the PDF's is in `ReportInput.signature`)."""
+    if kind == PDF:
+        return report.signature()
+    text = f"{kind}.{SLIDES_LAYOUT}.{report.signature()}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _job(key: ReportKey) -> ReportJob | None:
@@ -151,6 +199,7 @@ def start(key: ReportKey) -> bool:
         try:
             with transaction.atomic():
                 job = ReportJob.objects.create(
+                    kind=key.kind,
                     family=key.family,
                     signature=key.signature,
                     campaign_slug=key.slug,
@@ -207,17 +256,17 @@ def _take_over(job: ReportJob, *, after_a_dead_worker: bool) -> ReportJob | None
     if queued:
         if after_a_dead_worker:
             logger.warning("report %s: its worker stopped; queued again", job.family)
-        _enqueue(
-            job,
-            ReportKey(job.campaign_slug, job.language, job.team, job.signature, job.with_comments),
-        )
+        _enqueue(job, ReportKey.of_job(job))
     return ReportJob.objects.filter(pk=job.pk).first()
 
 
 def _enqueue(job: ReportJob, key: ReportKey) -> None:
     try:
-        # `comments` only when left out: a worker still on the previous release runs the rest.
-        extra = {} if key.comments else {"comments": False}
+        # `comments` and `kind` only when not the default: a worker still on the previous
+        # release runs the rest (and fails the slides, which it cannot make).
+        extra: dict[str, Any] = {} if key.comments else {"comments": False}
+        if key.kind != PDF:
+            extra["kind"] = key.kind
         result = make_report.enqueue(
             job_id=job.pk, slug=key.slug, language=key.language, team=key.team, **extra
         )
@@ -233,12 +282,18 @@ def _enqueue(job: ReportJob, key: ReportKey) -> None:
 
 @task()
 def make_report(
-    *, job_id: int, slug: str, language: str, team: str | None, comments: bool = True
+    *,
+    job_id: int,
+    slug: str,
+    language: str,
+    team: str | None,
+    comments: bool = True,
+    kind: str = PDF,
 ) -> str:
-    """Make the report of job `job_id` and keep it in the reports storage; returns the
-    storage name. Runs in a worker, or in the request with the immediate backend. Every
-    write to the job is conditional on this run's claim, so a run that was presumed dead
-    and replaced changes nothing of its successor."""
+    """Make the report (of `kind`) of job `job_id` and keep it in the reports storage;
+    returns the storage name. Runs in a worker, or in the request with the immediate
+    backend. Every write to the job is conditional on this run's claim, so a run that was
+    presumed dead and replaced changes nothing of its successor."""
     claim = uuid.uuid4().hex
     claimed = ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
         state=ReportJob.State.RUNNING, claim=claim, heartbeat_at=timezone.now(), message=STARTING
@@ -252,8 +307,8 @@ def make_report(
             Campaign.objects.get(slug=slug), language, team=team, comments=comments
         )
         with Heartbeat(mine) as heartbeat:
-            pdf = render_pdf(report, progress=heartbeat)
-        return _store(mine, ReportKey.of(slug, report), pdf, data_read_at)
+            made = _render(kind, report, heartbeat)
+        return _store(mine, ReportKey.of(slug, report, kind), made, data_read_at)
     except Exception:
         # Also a storage that refuses the file: the job says so rather than going silent.
         logger.exception("report job %s failed", job_id)
@@ -263,13 +318,21 @@ def make_report(
         raise
 
 
-def _store(mine: QuerySet[ReportJob], key: ReportKey, pdf: bytes, data_read_at: datetime) -> str:
-    """Keep the PDF and mark the job done. The data may have changed while the job
+def _render(kind: str, report: ReportInput, progress: Progress) -> bytes:
+    if kind == PPTX:
+        # One step: the deck is laid out and written in one go (a second or two).
+        progress(0, 1, LAYING_OUT_SLIDES)
+        return build_slides(report.profile)
+    return render_pdf(report, progress=progress)
+
+
+def _store(mine: QuerySet[ReportJob], key: ReportKey, made: bytes, data_read_at: datetime) -> str:
+    """Keep the file and mark the job done. The data may have changed while the job
     waited: the file is named by what it shows, and that version is marked done too.
     Versions made from older data than this one are dropped; newer ones stay."""
     storage = report_storage()
     if not storage.exists(key.file_name):  # the name is the content: no need to write it twice
-        storage.save(key.file_name, ContentFile(pdf))
+        storage.save(key.file_name, ContentFile(made))
     done = {
         "state": ReportJob.State.DONE,
         "file_name": key.file_name,
@@ -285,6 +348,7 @@ def _store(mine: QuerySet[ReportJob], key: ReportKey, pdf: bytes, data_read_at: 
         defaults=done,
         create_defaults={
             **done,
+            "kind": key.kind,
             "campaign_slug": key.slug,
             "language": key.language,
             "team": key.team,

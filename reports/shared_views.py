@@ -4,9 +4,10 @@ The token is the only key: it is looked up by its hash (reports/report_links.py)
 opens one campaign's dashboard, as the link was made: with or without comments, with
 or without the PDF report (made in the background like the consultant's, the same cache
 and progress page, under the link's URL). Nothing for the consultant alone: no
-downloads of responses or JSON, no statement quality, no navigation to consultant
-pages. Groups under k stay hidden exactly as on the dashboard: the same context is
-built (`reports.views.dashboard_context`). An unknown token is a 404; every URL under a
+workshop slides (the consultant's editable material), no downloads of responses or
+JSON, no statement quality, no navigation to consultant pages. Groups under k stay
+hidden exactly as on the dashboard: the same context is built
+(`reports.views.dashboard_context`). An unknown token is a 404; every URL under a
 revoked or expired link is a 410 with a page in both languages, from the next request
 on. Every URL here is rate-limited per client address (config/ratelimit.py) and sent
 `no-store` and `noindex`.

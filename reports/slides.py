@@ -43,6 +43,9 @@ from reports.slides_draw import (
 from reports.slides_heatmap import heatmap_slides
 from reports.slides_opening import OpeningSlides
 
+# Part of the cache key of the slides made in the background (reports/report_jobs.py):
+# raise it when the slides' layout changes, so that decks made by an older one are made again.
+LAYOUT_VERSION = 1
 MANAGEMENT = "0f4c75"  # reports/charts/gap.py
 EMPLOYEES = "d08a2e"
 GAP_ROWS = 5  # dimensions on the perception-gap slide: the largest gaps

@@ -12,6 +12,8 @@ urlpatterns: list = [
     path("campaigns/<slug:slug>/export.json", dashboard_views.export_json, name="export_json"),
     path("campaigns/<slug:slug>/report.pdf", pdf_views.report_pdf, name="report_pdf"),
     path("campaigns/<slug:slug>/report/status/", pdf_views.report_status, name="report_status"),
+    path("campaigns/<slug:slug>/slides.pptx", pdf_views.slides_pptx, name="slides_pptx"),
+    path("campaigns/<slug:slug>/slides/status/", pdf_views.slides_status, name="slides_status"),
     path("campaigns/<slug:slug>/links/", link_views.report_links_page, name="report_links"),
     path(
         "campaigns/<slug:slug>/links/<int:pk>/revoke/",

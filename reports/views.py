@@ -59,16 +59,17 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
 # =========================================================================== dashboard
 
 
-def _pdf_links(pdf_url: str, team: str | None, state: str) -> list[dict[str, str]]:
-    """The PDF report in each language (a team report when a team is chosen); none when
-    there are no results to report."""
-    if state != "results":
+def _download_links(url: str | None, team: str | None, state: str) -> list[dict[str, str]]:
+    """A report download (the PDF or the slides at `url`) in each language, the page's
+    first (the team's version when a team is chosen); none when there are no results to
+    report, or no `url`."""
+    if url is None or state != "results":
         return []
     links = []
     for code, _name in settings.LANGUAGES:
         query = urlencode({"lang": code, **({"team": team} if team else {})})
         name = get_language_info(code)["name_local"]
-        links.append({"code": code, "name": name, "url": f"{pdf_url}?{query}"})
+        links.append({"code": code, "name": name, "url": f"{url}?{query}"})
     current = page_language()
     return sorted(links, key=lambda link: link["code"] != current)
 
@@ -83,14 +84,15 @@ def dashboard_context(
     *,
     dashboard_url: str,
     pdf_url: str | None,
+    slides_url: str | None = None,
     consultant: bool = True,
     comments: bool = True,
 ) -> dict[str, Any]:
     """What the dashboard shows of `campaign` for the team and role in the query: to its
     consultant, or through a read-only report link (`consultant` False: no downloads
     but the PDF, nothing for the consultant alone; `comments` False: no comments at
-    all; `pdf_url` None: no PDF). Groups below k stay hidden either way: the profile
-    comes from `build_profile`."""
+    all; `pdf_url` None: no PDF; `slides_url` None: no workshop slides). Groups below
+    k stay hidden either way: the profile comes from `build_profile`."""
     team = request.GET.get("team", "").strip() or None
     role = request.GET.get("role", "").strip() or None
     k = int(campaign.anonymity_threshold)
@@ -144,7 +146,8 @@ def dashboard_context(
                     campaign, teams, profile.respondents, language=page_language()
                 )
                 context["item_quality"] = quality if quality.flagged else None
-    context["pdf_links"] = [] if pdf_url is None else _pdf_links(pdf_url, team, context["state"])
+    context["pdf_links"] = _download_links(pdf_url, team, context["state"])
+    context["slides_links"] = _download_links(slides_url, team, context["state"])
     return context
 
 
@@ -157,5 +160,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         campaign,
         dashboard_url=reverse("reports:dashboard", args=[campaign.slug]),
         pdf_url=reverse("reports:report_pdf", args=[campaign.slug]),
+        slides_url=reverse("reports:slides_pptx", args=[campaign.slug]),
     )
     return render(request, "reports/dashboard.html", context)

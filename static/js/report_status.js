@@ -1,5 +1,6 @@
-/* The PDF report's progress page: polls the report's status and starts the download when
-   it is ready. A plain script (the Content-Security-Policy allows only our own files). */
+/* The progress page of a report (the PDF or the slides): polls the report's status and
+   starts the download when it is ready. A plain script (the Content-Security-Policy
+   allows only our own files). */
 (function () {
   "use strict";
   var card = document.querySelector("[data-report-status]");
@@ -23,7 +24,7 @@
     message.textContent = "";
     show("[data-report-done]");
     show("[data-report-download]");
-    window.location.assign(card.dataset.reportPdf);
+    window.location.assign(card.dataset.reportFile);
   }
 
   function fail() {
@@ -46,7 +47,7 @@
         // "none": this version was replaced by a newer one (new answers came in) or its
         // file is gone. Asking for the report again serves or makes the current one.
         unknown = status.state === "none" ? unknown + 1 : 0;
-        if (unknown >= 3) return window.location.assign(card.dataset.reportPdf);
+        if (unknown >= 3) return window.location.assign(card.dataset.reportFile);
         setProgress(status.done, status.steps);
         if (status.message) message.textContent = status.message;
         window.setTimeout(poll, 500);

@@ -369,6 +369,12 @@ MATRIX: dict[str, Spec] = {
     "reports:report_status": Spec(
         slug, get=consultant_only(), query="?lang=en&signature=" + "0" * 64
     ),
+    # The workshop slides: the same background job as the PDF, the consultant's only (a
+    # read-only link never offers them).
+    "reports:slides_pptx": Spec(slug, get=consultant_only(ACCEPTED), query="?lang=en"),
+    "reports:slides_status": Spec(
+        slug, get=consultant_only(), query="?lang=en&signature=" + "0" * 64
+    ),
     # The item analysis shows answers of one campaign: the dashboard's rule, staff too.
     "reports:item_analysis": Spec(slug, get=consultant_only()),
     # Read-only report links: made and revoked by the campaign's consultants only.
@@ -693,6 +699,8 @@ def test_downloads_of_another_consultant_leak_nothing(world: World):
         "reports:dashboard",
         "reports:report_pdf",
         "reports:report_status",
+        "reports:slides_pptx",
+        "reports:slides_status",
         "reports:report_links",
     ):
         theirs = client.get(reverse(name, kwargs={"slug": world.campaign.slug}))
