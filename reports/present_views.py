@@ -1,0 +1,263 @@
+"""The present mode: the workshop as full-screen slides in the browser, for the consultant.
+
+The slides are the walk of the editable PowerPoint (`reports.workshop.plan`), with the
+same titles, speaker's notes and numbers; the charts are the dashboard's own Plotly
+figures with no text under `PRESENT_MIN_FONT_PX`, drawn by `static/js/present.js`. The
+profile comes from `build_profile` and is refused as the dashboard refuses it (a hidden
+team, teams during fieldwork, results below k): a slide then says why. During fieldwork a
+live slide shows the QR code of the campaign link and the number of responses, which
+`present_count` answers (a count, nothing else).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assessment import campaigns as campaign_rules
+from assessment.access import consultant_campaign
+from assessment.models import Campaign
+from assessment.progress import campaign_progress
+from assessment.qr import qr_svg
+from reports import charts, workshop
+from reports.presentation import profile_context
+from reports.print_charts import of_frameworks
+from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
+from reports.profile_builder import build_profile
+from reports.views import page_language, results_state
+
+PRESENT_MIN_FONT_PX = 18  # from the back of a room, at 1366 x 768 as at 1920 x 1080
+LIVE_REFRESH_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class PresentSlide:
+    """A slide of the present mode: a slide of the walk, with the figure it shows (JSON),
+    or one of the present mode's own (the live slide, a slide saying why there are no
+    results). The perception gap is one slide with a reveal: `plan` asks the question,
+    `answer` is shown after it, with its own notes."""
+
+    kind: str
+    title: str
+    notes: str
+    plan: workshop.WorkshopSlide | None = None
+    figure: str | None = None
+    answer: workshop.WorkshopSlide | None = None
+    lines: tuple[str, ...] = ()  # said under the title: score, stage, the weakest key
+
+
+def _figure(figure: go.Figure | None) -> str | None:
+    if figure is None:
+        return None
+    return charts.figure_json(charts.for_screen(figure, PRESENT_MIN_FONT_PX))
+
+
+def _keep(name: str, figure: go.Figure) -> go.Figure:
+    """Figures stay figures until a slide uses them (most of the dashboard's are not)."""
+    return figure
+
+
+def walk_slides(
+    profile: Profile, context: dict[str, Any], *, figures: bool = True
+) -> list[PresentSlide]:
+    """The walk as the present mode shows it: the gap's question and answer as one slide
+    with a reveal; each slide with the dashboard's figure of its subject (none for the
+    speaker's window, `figures` False)."""
+
+    slides: list[PresentSlide] = []
+    plan = workshop.plan(profile, context)
+    for index, item in enumerate(plan):
+        kind = item.kind
+        if kind == workshop.GAP_ANSWER:
+            continue  # revealed on the question's slide
+        made: go.Figure | None = None
+        answer = None
+        lines: tuple[str, ...] = ()
+        if kind == workshop.FRAMEWORK and item.block is not None:
+            lines = (workshop.framework_summary(item.block),)
+        elif kind == workshop.KEYS and item.block is not None:
+            lines = tuple(line for line in workshop.keys_lines(item.block) if line)
+        elif kind == workshop.PRIORITY and item.row is not None:
+            lines = (workshop.priority_summary(item.row),)
+        elif kind == workshop.GAP_HIDDEN:
+            lines = (workshop.gap_hidden_text(profile.anonymity_threshold),)
+        if kind == workshop.INDEX:
+            made = context["charts"]["overall"]
+        elif kind in (workshop.FRAMEWORK, workshop.KEYS) and item.block is not None:
+            block = item.block
+            if kind == workshop.KEYS:
+                made = context["charts"]["keys"]
+            else:
+                made = block.radar if block.radar is not None else block.bars
+        elif kind == workshop.HEATMAP and item.block is not None:
+            code = item.block.framework.code
+            made = charts.team_heatmap(of_frameworks(profile, [code]), with_overall=False)
+        elif kind == workshop.GAP_QUESTION:
+            answer = plan[index + 1]
+            shown = {g["gap"].dimension for g in answer.gaps}
+            made = charts.perception_gap(
+                dataclasses.replace(
+                    profile, gaps=tuple(g for g in profile.gaps if g.dimension in shown)
+                )
+            )
+        slides.append(
+            PresentSlide(
+                kind=kind,
+                title=item.title,
+                notes=item.notes,
+                plan=item,
+                figure=_figure(made) if figures else None,
+                answer=answer,
+                lines=lines,
+            )
+        )
+    return slides
+
+
+def state_slide(state: str) -> PresentSlide:
+    """The slide that says why there are no results to show (as the dashboard says it)."""
+    titles = {
+        "hidden": _("No results for this selection: fewer than k responses"),
+        "interim_scope": _("Teams and roles are shown once the campaign has closed"),
+        "waiting": _("Results appear when the campaign has closed"),
+        "unknown": _("This campaign has no such team."),
+        "empty": _("No submitted responses yet"),
+        "below": _("Not enough responses yet: fewer than k responses"),
+    }
+    return PresentSlide(
+        "state",
+        titles[state],
+        _(
+            "Say why there are no results to show here: nobody's answers may be "
+            "recognisable, so groups of fewer than k people are never shown."
+        ),
+    )
+
+
+def live_slide() -> PresentSlide:
+    return PresentSlide(
+        "live",
+        _("Take part now"),
+        _(
+            "Leave this slide up while people answer on their phones: the number of "
+            "responses updates by itself. Results move in steps of k responses."
+        ),
+    )
+
+
+def _team(request: HttpRequest) -> str | None:
+    return request.GET.get("team", "").strip() or None
+
+
+def present_context(
+    request: HttpRequest, campaign: Campaign, *, figures: bool = True
+) -> dict[str, Any]:
+    """What the present mode (and its speaker's window) shows of `campaign` for the team
+    in the query: the slides of the walk, or the slides that say why there are none."""
+    team = _team(request)
+    final = campaign.fieldwork_ended()
+    live = campaign.is_accepting_responses()
+    query = "?" + urlencode({"team": team}) if team else ""
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "organisation": campaign.organisation,
+        "k": int(campaign.anonymity_threshold),
+        "final": final,
+        "selected_team": team or "",
+        "profile": None,
+        "slides": [],
+        "state": "results",
+        "live": live,
+        "dashboard_url": reverse("reports:dashboard", args=[campaign.slug]) + query,
+        "notes_url": reverse("reports:present_notes", args=[campaign.slug]) + query,
+        "count_url": reverse("reports:present_count", args=[campaign.slug]),
+        "refresh_seconds": LIVE_REFRESH_SECONDS,
+        "plotly_config": charts.PLOTLY_CONFIG,
+    }
+    try:
+        profile = build_profile(campaign, team=team, language=page_language())
+    except ResultsNotFinal:
+        context["state"] = "interim_scope"
+    except GroupTooSmall:
+        context["state"] = "hidden"
+    except UnknownGroup:
+        context["state"] = "unknown"
+    else:
+        context["profile"] = profile
+        context["state"] = results_state(campaign, profile, final=final, filtered=bool(team))
+        if context["state"] == "results":
+            arranged = profile_context(profile, _keep)
+            context["slides"] = walk_slides(profile, arranged, figures=figures)
+            context["rate"] = workshop.response_rate(profile)
+            context.update(
+                {
+                    key: arranged[key]
+                    for key in ("overall_stage", "frameworks", "teams", "keys", "priorities")
+                }
+            )
+            context["index_facts"] = workshop.index_facts(profile, arranged)
+            context["gap_explanation"] = workshop.gap_explanation()
+    slides: list[PresentSlide] = context["slides"]
+    if not slides:
+        cover = PresentSlide(
+            workshop.COVER,
+            campaign.organisation.name,
+            _("Welcome the management team, and say why there are no results to show yet."),
+        )
+        slides = [cover, state_slide(context["state"])]
+    if live:
+        slides.insert(1, live_slide())
+    context["slides"] = slides
+    if live:
+        link = campaign_rules.absolute(
+            request.build_absolute_uri("/").rstrip("/"), campaign_rules.shared_path(campaign)
+        )
+        context["qr_svg"] = qr_svg(link)
+        context["short_link"] = link.split("://", 1)[-1]
+        context["submitted"] = campaign_progress(campaign).submitted
+    return context
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)  # results: never kept by a browser or a proxy
+    return response
+
+
+@require_GET
+@login_required
+def present(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = consultant_campaign(request, slug)
+    context = present_context(request, campaign)
+    return _no_store(render(request, "reports/present/present.html", context))
+
+
+@require_GET
+@login_required
+def present_notes(request: HttpRequest, slug: str) -> HttpResponse:
+    """The speaker's window: the notes of every slide, kept at the slide the main window
+    shows (`present.js`, over a BroadcastChannel)."""
+    campaign = consultant_campaign(request, slug)
+    context = present_context(request, campaign, figures=False)
+    return _no_store(render(request, "reports/present/notes.html", context))
+
+
+@require_GET
+@login_required
+def present_count(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live slide's number: submitted responses that count, nothing else."""
+    campaign = consultant_campaign(request, slug)
+    progress = campaign_progress(campaign)
+    return _no_store(
+        JsonResponse({"submitted": progress.submitted, "open": campaign.is_accepting_responses()})
+    )
