@@ -60,7 +60,41 @@ class PresentSlide:
 def _figure(figure: go.Figure | None) -> str | None:
     if figure is None:
         return None
-    return charts.figure_json(charts.for_screen(figure, PRESENT_MIN_FONT_PX))
+    return charts.figure_json(_fit_slide(charts.for_screen(figure, PRESENT_MIN_FONT_PX)))
+
+
+def _fit_slide(figure: go.Figure) -> go.Figure:
+    """Room for the larger text: a radar's margins fit its longest label line, the gate
+    names its columns "Key 1" … (the table beside it names the keys), the heatmap's
+    scale has room for its numbers. The data stay the dashboard's."""
+    scale = PRESENT_MIN_FONT_PX / charts.SCREEN_MIN_FONT_PX
+    margin = figure.layout.margin
+    if figure.layout.polar.angularaxis.rotation is not None:  # a radar
+        labels = [str(t) for trace in figure.data for t in (getattr(trace, "theta", None) or ())]
+        lines = [line for label in labels for line in label.split("<br>")]
+        longest = max((len(line) for line in lines), default=10)
+        side = round(longest * PRESENT_MIN_FONT_PX * 0.62) + 24
+        figure.update_layout(
+            margin={
+                "l": side,
+                "r": side,
+                "t": round((margin.t or 30) * scale),
+                "b": round((margin.b or 50) * scale),
+            }
+        )
+    elif isinstance(figure.layout.meta, dict) and "weakest" in figure.layout.meta:  # the gate
+        columns = list(figure.data[0].x or ())
+        figure.update_xaxes(
+            tickmode="array",
+            tickvals=columns,
+            ticktext=[str(c).split("<br>")[0] for c in columns],
+        )
+        figure.update_layout(margin={"r": round((margin.r or 120) * scale)})
+    elif any(trace.type == "heatmap" for trace in figure.data):  # the scale's ticks below
+        figure.update_layout(
+            margin={"b": round((margin.b or 30) * scale) + 10, "r": max(margin.r or 0, 24)}
+        )
+    return figure
 
 
 def _keep(name: str, figure: go.Figure) -> go.Figure:

@@ -64,6 +64,18 @@ SLIDE_CHECK = """() => {
       outside.push('cut: ' + element.textContent.trim().slice(0, 40));
     }
   }
+  // A chart's text drawn outside its chart is cut off by the chart's edge.
+  for (const chart of slide.querySelectorAll('.present-chart')) {
+    const edge = chart.getBoundingClientRect();
+    for (const text of chart.querySelectorAll('svg text')) {
+      const box = text.getBoundingClientRect();
+      if (!text.textContent.trim() || !box.width || !box.height) continue;
+      if (box.left < edge.left - 1 || box.right > edge.right + 1
+          || box.top < edge.top - 1 || box.bottom > edge.bottom + 1) {
+        outside.push('chart: ' + text.textContent.trim().slice(0, 40));
+      }
+    }
+  }
   return {
     number: document.body.dataset.current,
     kind: slide.dataset.kind,
