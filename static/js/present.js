@@ -17,6 +17,7 @@
   var channel = null;
   var state = { index: 0, revealed: false };
   var countTimer = null;
+  var BASE_PX = 19.2; // the page's type at 1366 x 768 (2.5vh), for which the figures are made
 
   if (channelName && "BroadcastChannel" in window) channel = new window.BroadcastChannel(channelName);
 
@@ -34,6 +35,37 @@
 
   /* ------------------------------------------------------------------ figures */
 
+  /* The figures come with no text under 18 px, made for a 768 px high screen; a larger
+     screen scales their text and margins with the page's type (2.5vh). */
+  function scaleFonts(node, factor, inFont) {
+    if (Array.isArray(node)) {
+      node.forEach(function (item) { scaleFonts(item, factor, inFont); });
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    Object.keys(node).forEach(function (key) {
+      var value = node[key];
+      if (inFont && key === "size") {
+        if (typeof value === "number") node[key] = Math.round(value * factor);
+        else if (Array.isArray(value)) node[key] = value.map(function (v) { return typeof v === "number" ? Math.round(v * factor) : v; });
+      } else {
+        scaleFonts(value, factor, /font$/i.test(key));
+      }
+    });
+  }
+
+  function fitToScreen(figure) {
+    var root = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 18;
+    var factor = Math.min(1.6, Math.max(1, root / BASE_PX));
+    if (factor <= 1.05) return;
+    scaleFonts(figure.layout, factor, false);
+    scaleFonts(figure.data, factor, false);
+    var margin = figure.layout.margin;
+    if (margin) ["l", "r", "t", "b"].forEach(function (side) {
+      if (typeof margin[side] === "number") margin[side] = Math.round(margin[side] * factor);
+    });
+  }
+
   function draw(element) {
     if (element.getAttribute("data-drawn")) {
       if (window.Plotly && window.Plotly.Plots) window.Plotly.Plots.resize(element);
@@ -46,7 +78,9 @@
       element.classList.add("chart-failed");
       return;
     }
-    var layout = figure.layout || {};
+    figure.layout = figure.layout || {};
+    fitToScreen(figure);
+    var layout = figure.layout;
     delete layout.width; // fill the slide's room: the figure's size was made for paper
     delete layout.height;
     layout.autosize = true;
