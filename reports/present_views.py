@@ -102,58 +102,80 @@ def _keep(name: str, figure: go.Figure) -> go.Figure:
     return figure
 
 
+def _lines(profile: Profile, item: workshop.WorkshopSlide) -> tuple[str, ...]:
+    """What a slide says under its title, as the PowerPoint says it."""
+    if item.kind == workshop.FRAMEWORK and item.block is not None:
+        return (workshop.framework_summary(item.block),)
+    if item.kind == workshop.KEYS and item.block is not None:
+        return tuple(line for line in workshop.keys_lines(item.block) if line)
+    if item.kind == workshop.PRIORITY and item.row is not None:
+        return (workshop.priority_summary(item.row),)
+    if item.kind == workshop.GAP_HIDDEN:
+        return (workshop.gap_hidden_text(profile.anonymity_threshold),)
+    return ()
+
+
+def _dashboard_figure(
+    profile: Profile,
+    context: dict[str, Any],
+    item: workshop.WorkshopSlide,
+    answer: workshop.WorkshopSlide | None,
+) -> go.Figure | None:
+    """The dashboard's figure of a slide's subject (None for a slide without one)."""
+    block = item.block
+    if item.kind == workshop.INDEX:
+        return context["charts"]["overall"]
+    if item.kind == workshop.KEYS:
+        return context["charts"]["keys"]
+    if item.kind == workshop.FRAMEWORK and block is not None:
+        return block.radar if block.radar is not None else block.bars
+    if item.kind == workshop.HEATMAP and block is not None:
+        part = of_frameworks(profile, [block.framework.code])
+        return charts.team_heatmap(part, with_overall=False)
+    if item.kind == workshop.GAP_QUESTION and answer is not None:
+        shown = {g["gap"].dimension for g in answer.gaps}
+        gaps = tuple(g for g in profile.gaps if g.dimension in shown)
+        return charts.perception_gap(dataclasses.replace(profile, gaps=gaps))
+    return None
+
+
+def _teams_hidden(profile: Profile, item: workshop.WorkshopSlide) -> PresentSlide:
+    """One slide for the heatmap when every team is hidden (as during fieldwork)."""
+    reason = (
+        _("Teams and roles are shown once the campaign has closed")
+        if not profile.final
+        else _("No results for this selection: fewer than k responses")
+    )
+    return PresentSlide("teams_hidden", _("Teams side by side"), item.notes, lines=(reason,))
+
+
 def walk_slides(
     profile: Profile, context: dict[str, Any], *, figures: bool = True
 ) -> list[PresentSlide]:
     """The walk as the present mode shows it: the gap's question and answer as one slide
     with a reveal; each slide with the dashboard's figure of its subject (none for the
-    speaker's window, `figures` False)."""
-
+    speaker's window, `figures` False); when every team is hidden, one slide instead of
+    a heatmap per framework."""
     slides: list[PresentSlide] = []
     plan = workshop.plan(profile, context)
     for index, item in enumerate(plan):
-        kind = item.kind
-        if kind == workshop.GAP_ANSWER:
+        if item.kind == workshop.GAP_ANSWER:
             continue  # revealed on the question's slide
-        made: go.Figure | None = None
-        answer = None
-        lines: tuple[str, ...] = ()
-        if kind == workshop.FRAMEWORK and item.block is not None:
-            lines = (workshop.framework_summary(item.block),)
-        elif kind == workshop.KEYS and item.block is not None:
-            lines = tuple(line for line in workshop.keys_lines(item.block) if line)
-        elif kind == workshop.PRIORITY and item.row is not None:
-            lines = (workshop.priority_summary(item.row),)
-        elif kind == workshop.GAP_HIDDEN:
-            lines = (workshop.gap_hidden_text(profile.anonymity_threshold),)
-        if kind == workshop.INDEX:
-            made = context["charts"]["overall"]
-        elif kind in (workshop.FRAMEWORK, workshop.KEYS) and item.block is not None:
-            block = item.block
-            if kind == workshop.KEYS:
-                made = context["charts"]["keys"]
-            else:
-                made = block.radar if block.radar is not None else block.bars
-        elif kind == workshop.HEATMAP and item.block is not None:
-            code = item.block.framework.code
-            made = charts.team_heatmap(of_frameworks(profile, [code]), with_overall=False)
-        elif kind == workshop.GAP_QUESTION:
-            answer = plan[index + 1]
-            shown = {g["gap"].dimension for g in answer.gaps}
-            made = charts.perception_gap(
-                dataclasses.replace(
-                    profile, gaps=tuple(g for g in profile.gaps if g.dimension in shown)
-                )
-            )
+        if item.kind == workshop.HEATMAP and all(t.group.suppressed for t in item.teams):
+            if not slides or slides[-1].kind != "teams_hidden":
+                slides.append(_teams_hidden(profile, item))
+            continue
+        answer = plan[index + 1] if item.kind == workshop.GAP_QUESTION else None
+        made = _dashboard_figure(profile, context, item, answer) if figures else None
         slides.append(
             PresentSlide(
-                kind=kind,
+                kind=item.kind,
                 title=item.title,
                 notes=item.notes,
                 plan=item,
-                figure=_figure(made) if figures else None,
+                figure=_figure(made),
                 answer=answer,
-                lines=lines,
+                lines=_lines(profile, item),
             )
         )
     return slides

@@ -327,6 +327,9 @@ def test_during_fieldwork_a_live_slide_with_the_qr_code_and_the_count(owner_clie
     assert re.search(r"data-live-count>7<", live)
     assert 'data-count-url="/campaigns/live-round/present/count/"' in html
     assert "Interim results: the campaign is still open" in slides[0]["html"]
+    # Every team is hidden while people answer: one slide says so, no heatmaps.
+    kinds = [s["kind"] for s in slides]
+    assert "heatmap" not in kinds and kinds.count("teams_hidden") == 1
     response = owner_client.get(present_url(open_campaign, "reports:present_count"))
     assert response["Content-Type"] == "application/json"
     assert "no-store" in response["Cache-Control"]
