@@ -18,7 +18,7 @@ from pptx.util import Emu, Inches
 
 from reports import charts
 from reports.charts.common import format_change, format_number
-from reports.presentation import FrameworkBlock, profile_context
+from reports.presentation import profile_context
 from reports.profile import Profile
 from reports.slides_draw import (
     BODY_HEIGHT,
@@ -42,13 +42,24 @@ from reports.slides_draw import (
 )
 from reports.slides_heatmap import heatmap_slides
 from reports.slides_opening import OpeningSlides
+from reports.workshop import (
+    GAP_ROWS,
+    WorkshopSlide,
+    framework_summary,
+    gap_explanation,
+    gap_hidden_text,
+    keys_lines,
+    plan,
+    priority_summary,
+)
+
+__all__ = ["GAP_ROWS", "build_slides"]
 
 # Part of the cache key of the slides made in the background (reports/report_jobs.py):
 # raise it when the slides' layout changes, so that decks made by an older one are made again.
 LAYOUT_VERSION = 1
 MANAGEMENT = "0f4c75"  # reports/charts/gap.py
 EMPLOYEES = "d08a2e"
-GAP_ROWS = 5  # dimensions on the perception-gap slide: the largest gaps
 
 
 def no_chart(name: str, figure: Any) -> None:
@@ -74,49 +85,17 @@ class Walk(OpeningSlides):
         self.k = profile.anonymity_threshold
 
     def all(self) -> None:
-        self.cover()
-        self.question()
-        self.response_rate()
-        self.index()
-        for block in self.context["frameworks"]:
-            self.framework(block)
-        if self.context["keys"] is not None:
-            self.keys(self.context["keys"])
-        if self.context["gaps"] or not self.team:
-            self.perception_gap()
-        heatmap_slides(self.deck, self.profile, self.context)
-        for number, row in enumerate(self.context["priorities"], start=1):
-            self.priority(number, row)
-        self.closing()
+        """Each slide of the walk (`reports.workshop.plan`), drawn by the method of its kind."""
+        for slide in plan(self.profile, self.context):
+            getattr(self, slide.kind)(slide)
 
     # ------------------------------------------------------------------ frameworks
 
-    def framework(self, block: FrameworkBlock) -> None:
-        fw, deck = block.framework, self.deck
-        notes = [fw.description] if fw.description else []
-        text = fw.stage_text
-        if text is not None:
-            notes.append(_("Where you stand: %(name)s") % {"name": block.stage_name})
-            notes.append(text.looks_like)
-            notes.append(_("The next step") + ": " + text.next_step)
-        if block.weakest is not None:
-            notes.append(
-                _("Ask: what would it take to move %(name)s up one stage?")
-                % {"name": block.weakest.dim.name}
-            )
-        slide = deck.slide(fw.name, "\n\n".join(notes))
-        summary = _("Score") + " " + format_number(fw.score)
-        if block.stage_name:
-            summary += " · " + block.stage_name
-        if fw.withheld:
-            summary += " · " + _(
-                "not shown: in one of its dimensions fewer than k people answered enough "
-                "statements, and the score would give theirs away"
-            )
-        elif fw.aggregation == "weakest_link":
-            summary += " · " + _("the weakest dimension counts; mean %(mean)s") % {
-                "mean": format_number(fw.mean)
-            }
+    def framework(self, plan_slide: WorkshopSlide) -> None:
+        block, deck = plan_slide.block, self.deck
+        assert block is not None
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
+        summary = framework_summary(block)
         deck.text(
             slide, MARGIN, Inches(1.3), BODY_WIDTH, Inches(0.5), [Line(summary, 22, True, MUTED)]
         )
@@ -179,22 +158,12 @@ class Walk(OpeningSlides):
             row_height=Inches(0.36),
         )
 
-    def keys(self, block: FrameworkBlock) -> None:
-        deck = self.deck
+    def keys(self, plan_slide: WorkshopSlide) -> None:
+        deck, block = self.deck, plan_slide.block
+        assert block is not None
         rows = block.rows
         weakest = block.weakest
-        notes = [
-            _(
-                "Customer-centricity is a gate with five locks: it opens only when every key "
-                "turns. That is why this framework scores its weakest key, not the average."
-            )
-        ]
-        if weakest is not None:
-            notes.append(
-                _("Ask: what holds %(name)s back, and who can turn this key?")
-                % {"name": weakest.dim.name}
-            )
-        slide = deck.slide(_("The gate of the five keys"), "\n\n".join(notes))
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
         chart_width = Inches(5.6)
         chart = deck.chart(
             slide,
@@ -222,103 +191,43 @@ class Walk(OpeningSlides):
             numeric=[0, 2],
             row_height=Inches(0.4),
         )
-        lines = []
-        if weakest is not None:
-            lines.append(
-                Line(
-                    _("Weakest key")
-                    + f": {weakest.dim.name} ({format_number(weakest.dim.score)}): "
-                    + _("the gate opens only as far as this key turns."),
-                    20,
-                    True,
-                )
-            )
-        lines.append(
-            Line(
-                _("Mean of the keys: %(score)s") % {"score": format_number(block.framework.mean)},
-                20,
-                False,
-                MUTED,
-                space_before=12,
-            )
-        )
+        weakest_line, mean_line = keys_lines(block)
+        lines = [Line(weakest_line, 20, True)] if weakest_line else []
+        lines.append(Line(mean_line, 20, False, MUTED, space_before=12))
         deck.text(slide, left, Inches(5.3), width, Inches(1.9), lines)
 
     # ------------------------------------------------------------------ perception gap
 
-    def perception_gap(self) -> None:
-        deck = self.deck
-        gaps = self.context["gaps_by_size"]
-        title = _("Perception gap: management and employees")
-        if not gaps:
-            slide = deck.slide(title, _("Say why the gap cannot be shown: the anonymity rule."))
-            note = _(
-                "Not shown: fewer than k responses. Management (board and managers together) "
-                "and employees each need at least %(k)s respondents."
-            ) % {"k": self.k}
-            deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(2), [Line(note, 24)])
-            return
-        slide = deck.slide(
-            _("How we see ourselves vs what the team sees"),
-            _(
-                "Before the answer: what do you expect? Where do management and employees "
-                "see things differently, and who sees it more positively? Let people write "
-                "it down or say it, then show the next slide."
-            ),
-        )
-        deck.text(
+    def gap_hidden(self, plan_slide: WorkshopSlide) -> None:
+        slide = self.deck.slide(plan_slide.title, plan_slide.notes)
+        note = gap_hidden_text(self.k)
+        self.deck.text(slide, MARGIN, BODY_TOP, BODY_WIDTH, Inches(2), [Line(note, 24)])
+
+    def gap_question(self, plan_slide: WorkshopSlide) -> None:
+        slide = self.deck.slide(plan_slide.title, plan_slide.notes)
+        self.deck.text(
             slide,
             MARGIN,
             Inches(2.0),
             BODY_WIDTH,
             Inches(4.5),
             [
-                Line(
-                    _(
-                        "What we think of ourselves against what the team sees: the score of "
-                        "board and managers minus the score of employees. A gap of 15 points "
-                        "or more is marked; it is where a conversation between management and "
-                        "the team starts."
-                    ),
-                    24,
-                ),
+                Line(gap_explanation(), 24),
                 Line(_("What do you expect?"), 44, True, BRAND_DARK, space_before=36),
             ],
         )
-        self._gap_answer(title, gaps)
 
-    def _gap_answer(self, title: str, gaps: list[dict[str, Any]]) -> None:
+    def gap_answer(self, plan_slide: WorkshopSlide) -> None:
         deck = self.deck
-        flagged = [g for g in gaps if g["gap"].flagged]
-        shown = (flagged or gaps)[:GAP_ROWS]
-        if flagged:
-            heading = (
-                _("The largest %(shown)s of %(flagged)s gaps of 15 points or more")
-                % {"shown": len(shown), "flagged": len(flagged)}
-                if len(flagged) > len(shown)
-                else _("Gaps of 15 points or more")
-            )
-        else:
-            heading = _("The largest gaps")
-        notes = [
-            f"{g['row'].dim.name}: {format_change(g['gap'].gap)} ("
-            + _("management %(management)s, employees %(employees)s")
-            % {
-                "management": format_number(g["gap"].management),
-                "employees": format_number(g["gap"].employees),
-            }
-            + ")"
-            for g in shown
-        ]
-        notes.append(
-            _(
-                "Ask: what does management see that the team does not, or the other way "
-                "round? Which example from daily work explains the difference?"
-            )
-        )
-        slide = deck.slide(title, "\n".join(notes))
+        shown = plan_slide.gaps
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
         deck.text(
-            slide, MARGIN, Inches(1.3), BODY_WIDTH, Inches(0.5), [Line(heading, 22, True, MUTED)]
+            slide,
+            MARGIN,
+            Inches(1.3),
+            BODY_WIDTH,
+            Inches(0.5),
+            [Line(plan_slide.heading, 22, True, MUTED)],
         )
         chart = deck.chart(
             slide,
@@ -340,19 +249,17 @@ class Walk(OpeningSlides):
             deck.colour_series(chart, index, colour)
             deck.point_labels(chart, index, [format_number(getattr(g["gap"], side)) for g in shown])
 
+    def heatmap(self, plan_slide: WorkshopSlide) -> None:
+        heatmap_slides(self.deck, self.profile, plan_slide)
+
     # ------------------------------------------------------------------ priorities and close
 
-    def priority(self, number: int, row: Any) -> None:
-        deck, dim = self.deck, row.dim
-        notes = [dim.description] if dim.description else []
-        if dim.discussion_question:
-            notes.append(_("For the workshop:") + " " + dim.discussion_question)
-        slide = deck.slide(
-            _("Priority %(n)s: %(name)s") % {"n": number, "name": dim.name}, "\n\n".join(notes)
-        )
-        summary = " · ".join(
-            part for part in (format_number(dim.score), row.stage_name, row.framework_name) if part
-        )
+    def priority(self, plan_slide: WorkshopSlide) -> None:
+        deck, row = self.deck, plan_slide.row
+        assert row is not None
+        dim = row.dim
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
+        summary = priority_summary(row)
         deck.text(
             slide, MARGIN, Inches(1.3), BODY_WIDTH, Inches(0.5), [Line(summary, 22, True, MUTED)]
         )
@@ -383,16 +290,9 @@ class Walk(OpeningSlides):
                 lines,
             )
 
-    def closing(self) -> None:
+    def closing(self, plan_slide: WorkshopSlide) -> None:
         deck = self.deck
-        slide = deck.slide(
-            _("On to the action plan"),
-            _(
-                "Agree for each priority on one action: what we will do, who takes it on and "
-                "by when. Fill in the table together; it is an ordinary table, so it can be "
-                "edited here."
-            ),
-        )
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
         deck.text(
             slide,
             MARGIN,

@@ -4,13 +4,10 @@ its name and the reason, never a number (`presentation.hidden_reason`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from pptx.util import Inches
 
 from reports.charts.common import format_number, stage_bands, stage_names
-from reports.presentation import FrameworkBlock, GroupColumn
 from reports.profile import Profile
 from reports.scoring import stage_for
 from reports.slides_draw import (
@@ -22,6 +19,7 @@ from reports.slides_draw import (
     Line,
     text_on,
 )
+from reports.workshop import WorkshopSlide, for_teams
 
 TEAMS_PER_SLIDE = 4
 NAME_COLUMN = Inches(5.2)  # at least, beside the teams
@@ -29,29 +27,18 @@ TEAM_COLUMN = Inches(2.1)  # at most (a team name of 14 letters in bold on one l
 ROW = Inches(0.4)
 
 
-def heatmap_slides(deck: Deck, profile: Profile, context: dict[str, Any]) -> None:
-    """One slide per framework (and per five teams), as the dashboard's heatmap shows
-    them; none in a team's deck or without teams."""
-    teams: list[GroupColumn] = context["teams"]
-    if not teams or "team" in profile.scope:
-        return
-    blocks: list[FrameworkBlock] = context["frameworks"]
-    parts = [teams[i : i + TEAMS_PER_SLIDE] for i in range(0, len(teams), TEAMS_PER_SLIDE)]
-    for block in blocks:
-        for part in parts:
-            _slide(deck, profile, block, part)
+def heatmap_slides(deck: Deck, profile: Profile, plan_slide: WorkshopSlide) -> None:
+    """The heatmap slide of one framework (`reports.workshop`), as the dashboard's
+    heatmap shows it: a slide for every four teams."""
+    teams = list(plan_slide.teams)
+    for i in range(0, len(teams), TEAMS_PER_SLIDE):
+        _slide(deck, profile, for_teams(plan_slide, teams[i : i + TEAMS_PER_SLIDE]))
 
 
-def _slide(deck: Deck, profile: Profile, block: FrameworkBlock, teams: list[GroupColumn]) -> None:
-    hidden = [t for t in teams if t.group.suppressed]
-    notes = [
-        _(
-            "Where do teams differ most? Ask the teams with the highest score what they do "
-            "that others could borrow."
-        )
-    ]
-    notes += [f"{t.label}: {t.reason}" for t in hidden]
-    slide = deck.slide(_("Teams side by side") + ": " + block.framework.name, "\n\n".join(notes))
+def _slide(deck: Deck, profile: Profile, plan_slide: WorkshopSlide) -> None:
+    block, teams = plan_slide.block, list(plan_slide.teams)
+    assert block is not None
+    slide = deck.slide(plan_slide.title, plan_slide.notes)
     header = [_("Dimension")] + [
         f"{t.label}\n" + (_("hidden") if t.group.suppressed else f"n = {t.group.n}") for t in teams
     ]

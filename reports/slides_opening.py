@@ -7,14 +7,13 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.slide import Slide
 from pptx.util import Inches
 
 from assessment.campaigns import closing_day, opening_day
-from reports.charts.common import format_change, format_number, stage_bands, stage_names
+from reports.charts.common import format_number, stage_bands, stage_names
 from reports.presentation import FrameworkBlock
 from reports.profile import Profile
 from reports.slides_draw import (
@@ -35,6 +34,8 @@ from reports.slides_draw import (
     Line,
     column_widths,
 )
+from reports.workshop import WorkshopSlide, index_facts
+from reports.workshop import response_rate as workshop_response_rate
 
 
 class OpeningSlides:
@@ -48,18 +49,10 @@ class OpeningSlides:
 
     # ------------------------------------------------------------------ opening
 
-    def cover(self) -> None:
+    def cover(self, plan_slide: WorkshopSlide) -> None:
         profile, deck = self.profile, self.deck
         slide = deck.presentation.slides.add_slide(deck.presentation.slide_layouts[6])
-        deck.notes(
-            slide,
-            _(
-                "Welcome the management team. These are the results of %(name)s: what "
-                "%(n)s people in the organisation answered. Today we look at them together "
-                "and end with an action plan."
-            )
-            % {"name": profile.name, "n": profile.respondents},
-        )
+        deck.notes(slide, plan_slide.notes)
         deck.rectangle(slide, 0, 0, WIDTH, HEIGHT, BRAND_DARK)
         deck.rectangle(slide, 0, Inches(5.9), WIDTH, Inches(0.12), STAGE_FILL["clear"])
         subtitle = profile.name + (
@@ -100,15 +93,8 @@ class OpeningSlides:
             )
         deck.text(slide, MARGIN, Inches(6.05), BODY_WIDTH, Inches(1.3), dated)
 
-    def question(self) -> None:
-        slide = self.deck.slide(
-            _("How customer-centric are we, really?"),
-            _(
-                "Ask the room before showing any number: how customer-centric are we, on a "
-                "scale from 0 to 100? Which stage of the diamond are we in? Write the "
-                "guesses down; we come back to them after the index."
-            ),
-        )
+    def question(self, plan_slide: WorkshopSlide) -> None:
+        slide = self.deck.slide(plan_slide.title, plan_slide.notes)
         self.deck.text(
             slide,
             MARGIN,
@@ -128,30 +114,11 @@ class OpeningSlides:
             ],
         )
 
-    def response_rate(self) -> None:
+    def response_rate(self, plan_slide: WorkshopSlide) -> None:
         profile, deck = self.profile, self.deck
-        rate = profile.response_rate
-        n = profile.submitted_in_scope
-        if rate is None:
-            big = str(n)
-            line = _("responses (no team sizes or invitations to count against)")
-        else:
-            big = f"{round(rate * 100)}%"
-            line = (
-                _("%(n)s of %(invited)s invited") % {"n": n, "invited": profile.invited}
-                if profile.invited_from == "invitations"
-                else _("%(n)s of about %(people)s people in the teams")
-                % {"n": n, "people": profile.invited}
-            )
-        slide = deck.slide(
-            _("Response rate"),
-            _(
-                "Who answered? %(line)s. The higher the response, the more the results speak "
-                "for the whole organisation. Groups of fewer than %(k)s people are never shown "
-                "on their own."
-            )
-            % {"line": line, "k": self.k},
-        )
+        answered = workshop_response_rate(profile)
+        rate, n, big, line = answered.rate, answered.answered, answered.big, answered.line
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
         deck.text(
             slide,
             MARGIN,
@@ -194,60 +161,20 @@ class OpeningSlides:
 
     # ------------------------------------------------------------------ the index
 
-    def index(self) -> None:
+    def index(self, plan_slide: WorkshopSlide) -> None:
         profile, deck = self.profile, self.deck
         stage = self.context["overall_stage"]
-        notes = [
-            _("The index is the mean of the frameworks, on a scale from 0 to 100."),
-            _("Compare it with the room's estimates: higher or lower than expected?"),
-        ]
-        if stage is not None and stage.next_step:
-            notes.append(_("The next step") + ": " + stage.next_step)
-        slide = deck.slide(_("Customer-centricity index"), "\n\n".join(notes))
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
         lines = [Line(format_number(profile.overall_score) + " / 100", 72, True, BRAND_DARK)]
-        if profile.index_withheld:
-            lines.append(
-                Line(
-                    _(
-                        "Not shown: in one of the dimensions fewer than k people answered "
-                        "enough statements, and the index would give their score away."
-                    ),
-                    18,
-                    False,
-                    MUTED,
-                )
-            )
-        change = profile.overall_change
-        if change is not None and profile.previous:
-            text = (
-                format_change(change)
-                + " "
-                + _("since %(name)s (%(before)s)")
-                % {
-                    "name": profile.previous["name"],
-                    "before": format_number(profile.previous["overall"]),
-                }
-            )
-            lines.append(Line(text, 24, True, INK, space_before=6))
-            if self.context["not_comparable"]:
-                count = len(self.context["not_comparable"])
-                lines.append(
-                    Line(
-                        ngettext(
-                            "indicative: %(n)s dimension is measured differently now",
-                            "indicative: %(n)s dimensions are measured differently now",
-                            count,
-                        )
-                        % {"n": count},
-                        18,
-                        False,
-                        MUTED,
-                    )
-                )
-        elif not profile.previous:
-            lines.append(
-                Line(_("First round: the next one will show the change."), 20, False, MUTED)
-            )
+        facts = index_facts(profile, self.context)
+        if facts.withheld:
+            lines.append(Line(facts.withheld, 18, False, MUTED))
+        if facts.change:
+            lines.append(Line(facts.change, 24, True, INK, space_before=6))
+            if facts.indicative:
+                lines.append(Line(facts.indicative, 18, False, MUTED))
+        elif facts.first_round:
+            lines.append(Line(facts.first_round, 20, False, MUTED))
         deck.text(slide, MARGIN, BODY_TOP, Inches(5.4), Inches(3.0), lines)
         if stage is not None:
             deck.rectangle(

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import analysis_views, export_views, link_views, pdf_views
+from . import analysis_views, export_views, link_views, pdf_views, present_views
 from . import views as dashboard_views
 
 app_name = "reports"
 
 urlpatterns: list = [
     path("campaigns/<slug:slug>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("campaigns/<slug:slug>/present/", present_views.present, name="present"),
+    path("campaigns/<slug:slug>/present/notes/", present_views.present_notes, name="present_notes"),
+    path("campaigns/<slug:slug>/present/count/", present_views.present_count, name="present_count"),
     path("campaigns/<slug:slug>/export.csv", export_views.export_csv, name="export_csv"),
     path("campaigns/<slug:slug>/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
     path("campaigns/<slug:slug>/export.json", dashboard_views.export_json, name="export_json"),

@@ -27,7 +27,7 @@ from assessment.models import Campaign, Response
 from reports import charts
 from reports.data import load_teams
 from reports.presentation import profile_context, role_names
-from reports.profile import GroupTooSmall, ResultsNotFinal, UnknownGroup
+from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
 from reports.profile_builder import build_profile
 from reports.reliability import dashboard_item_quality
 
@@ -76,6 +76,18 @@ def _download_links(url: str | None, team: str | None, state: str) -> list[dict[
 
 def _figure_json(name: str, figure) -> str:
     return charts.figure_json(charts.for_screen(figure))
+
+
+def results_state(campaign: Campaign, profile: Profile, *, final: bool, filtered: bool) -> str:
+    """What a profile built without refusal lets the dashboard (and the present mode)
+    show: "results", or why not ("empty", "waiting" for the close, "below" k)."""
+    if profile.submitted == 0 and not filtered:
+        return "empty"
+    if not final and campaign.results_during_fieldwork == Campaign.RESULTS_AFTER_CLOSING:
+        return "waiting"
+    if profile.below_threshold:
+        return "below"
+    return "results"
 
 
 def dashboard_context(
@@ -133,13 +145,10 @@ def dashboard_context(
         context["profile"] = profile
         rate = profile.response_rate
         context["response_rate_pct"] = None if rate is None else round(rate * 100)
-        if profile.submitted == 0 and not (team or role):
-            context["state"] = "empty"
-        elif not final and campaign.results_during_fieldwork == Campaign.RESULTS_AFTER_CLOSING:
-            context["state"] = "waiting"
-        elif profile.below_threshold:
-            context["state"] = "below"
-        else:
+        context["state"] = results_state(
+            campaign, profile, final=final, filtered=bool(team or role)
+        )
+        if context["state"] == "results":
             context.update(profile_context(profile, _figure_json))
             if consultant and not (team or role):  # statement quality: the item analysis
                 quality = dashboard_item_quality(

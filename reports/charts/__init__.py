@@ -14,12 +14,12 @@ escaped before Plotly sees it, because Plotly reads a small set of HTML tags in 
 
 Public functions: `overall_diamond`, `framework_radar`, `dimension_bars`,
 `team_heatmap`, `perception_gap`, `agreement_chart`, `keys_gate`, `change_chart`,
-`figure_json`; constants `STAGE_COLOURS`, `STAGE_ORDER`, `HIGHLIGHT`, `MUTED`, `WIDTH`,
-`RADAR_MIN_DIMENSIONS`, `PLOTLY_CONFIG`. Callers import them from here
-(``from reports import charts``); the modules of the package are its own business:
-`common` (palette, formatting, layout), `rows` (long lists of dimensions), and one
-module per subject: `overview`, `frameworks`, `teams`, `gap`, `agreement`, `keys`,
-`change`.
+`figure_json`, `for_screen`; constants `STAGE_COLOURS`, `STAGE_ORDER`, `HIGHLIGHT`,
+`MUTED`, `WIDTH`, `RADAR_MIN_DIMENSIONS`, `PLOTLY_CONFIG`, `SCREEN_MIN_FONT_PX`. Callers
+import them from here (``from reports import charts``); the modules of the package are
+its own business: `common` (palette, formatting, layout), `rows` (long lists of
+dimensions), and one module per subject: `overview`, `frameworks`, `teams`, `gap`,
+`agreement`, `keys`, `change`.
 """
 
 from reports.charts.agreement import agreement_chart
@@ -28,6 +28,7 @@ from reports.charts.common import (
     HIGHLIGHT,
     MUTED,
     PLOTLY_CONFIG,
+    SCREEN_MIN_FONT_PX,
     STAGE_COLOURS,
     STAGE_ORDER,
     WIDTH,
@@ -50,6 +51,7 @@ __all__ = [
     "MUTED",
     "PLOTLY_CONFIG",
     "RADAR_MIN_DIMENSIONS",
+    "SCREEN_MIN_FONT_PX",
     "STAGE_COLOURS",
     "STAGE_ORDER",
     "WIDTH",

@@ -329,11 +329,20 @@ def _raise_font_sizes(node: Any, floor: int, *, in_font: bool = False) -> None:
             _raise_font_sizes(value, floor, in_font=key.endswith("font"))
 
 
-def for_screen(fig: go.Figure) -> go.Figure:
-    """The figure as the dashboard draws it: the print sizes (7 pt and up on paper at the
-    report's scale) are too small on a screen, so no text under `SCREEN_MIN_FONT_PX`."""
+PLOTLY_DEFAULT_FONT_PX = 12  # what Plotly draws a text in that names no size
+
+
+def for_screen(fig: go.Figure, min_px: int = SCREEN_MIN_FONT_PX) -> go.Figure:
+    """The figure as a screen draws it: the print sizes (7 pt and up on paper at the
+    report's scale) are too small on a screen, so no text under `min_px` CSS pixels
+    (`SCREEN_MIN_FONT_PX` on the dashboard; the present mode asks for more, for the back
+    of a room)."""
     content = fig.to_plotly_json()
-    _raise_font_sizes(content, SCREEN_MIN_FONT_PX)
+    if min_px > PLOTLY_DEFAULT_FONT_PX:  # texts without a size of their own follow this one
+        layout = content.setdefault("layout", {})
+        font = layout.setdefault("font", {})
+        font["size"] = max(font.get("size") or PLOTLY_DEFAULT_FONT_PX, min_px)
+    _raise_font_sizes(content, min_px)
     return go.Figure(content)
 
 

@@ -363,6 +363,11 @@ MATRIX: dict[str, Spec] = {
         slug, get=consultant_only(), post=Post(lambda w: {}, consultant_only())
     ),
     "reports:export_json": Spec(slug, get=consultant_only()),
+    # The present mode, its speaker's window and the live slide's count: the
+    # dashboard's rule.
+    "reports:present": Spec(slug, get=consultant_only()),
+    "reports:present_notes": Spec(slug, get=consultant_only()),
+    "reports:present_count": Spec(slug, get=consultant_only()),
     # The owner sees the report being made (202, a progress page); nobody else learns
     # that the campaign exists.
     "reports:report_pdf": Spec(slug, get=consultant_only(ACCEPTED), query="?lang=en"),
@@ -702,6 +707,9 @@ def test_downloads_of_another_consultant_leak_nothing(world: World):
         "reports:slides_pptx",
         "reports:slides_status",
         "reports:report_links",
+        "reports:present",
+        "reports:present_notes",
+        "reports:present_count",
     ):
         theirs = client.get(reverse(name, kwargs={"slug": world.campaign.slug}))
         missing = client.get(reverse(name, kwargs={"slug": "no-such-campaign"}))
