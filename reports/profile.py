@@ -198,7 +198,7 @@ class Profile:
     @property
     def overall_change(self) -> float | None:
         """The index minus the previous round's index for the same scope, when both are
-        shown. Indicative when `previous["not_comparable"]` names dimensions."""
+        shown. Indicative when `previous["index_differs"]` counts dimensions."""
         before = (self.previous or {}).get("overall")
         if self.overall_score is None or before is None:
             return None

@@ -307,7 +307,7 @@ class IndexFacts:
 
     withheld: str  # why there is no index ("" when there is one)
     change: str  # "+1.2 since Nulmeting 2025 (61.0)" ("" without a comparison)
-    indicative: str  # how many dimensions are measured differently now ("" if none)
+    indicative: str  # how many dimensions the two indexes do not share alike ("" if none)
     first_round: str  # "First round: …" when there is no previous round ("" otherwise)
 
 
@@ -321,9 +321,12 @@ def index_facts(profile: Profile, context: dict[str, Any]) -> IndexFacts:
         else ""
     )
     change, indicative, first_round = "", "", ""
-    if profile.overall_change is not None and profile.previous:
+    # The change as the dashboard and the report print it: the difference of the two
+    # printed indexes, so that "+0.1 since R0 (62.4)" adds up with the index beside it.
+    index_change = context["index_change"]
+    if index_change is not None and profile.previous:
         change = (
-            format_change(profile.overall_change)
+            format_change(float(index_change))
             + " "
             + _("since %(name)s (%(before)s)")
             % {
@@ -331,13 +334,12 @@ def index_facts(profile: Profile, context: dict[str, Any]) -> IndexFacts:
                 "before": format_number(profile.previous["overall"]),
             }
         )
-        if context["not_comparable"]:
-            count = len(context["not_comparable"])
+        if differs := profile.previous.get("index_differs"):
             indicative = ngettext(
-                "indicative: %(n)s dimension is measured differently now",
-                "indicative: %(n)s dimensions are measured differently now",
-                count,
-            ) % {"n": count}
+                "indicative: %(n)s dimension differs between the two rounds",
+                "indicative: %(n)s dimensions differ between the two rounds",
+                differs,
+            ) % {"n": differs}
     elif not profile.previous:
         first_round = _("First round: the next one will show the change.")
     return IndexFacts(withheld, change, indicative, first_round)

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from reports import charts
 from reports.presentation import OrganisationRow, profile_context
+from reports.workshop import index_facts
 from tests.profiles import make_profile
 
 
@@ -100,3 +101,27 @@ def test_on_screen_no_chart_text_is_under_twelve_pixels_and_markers_keep_their_s
         sizes = list(_font_sizes(screen.to_plotly_json()))
         assert sizes and min(sizes) >= 12, name
         assert _marker_sizes(screen) == _marker_sizes(figure), name
+
+
+def test_the_index_slide_says_what_the_dashboard_says():
+    """The present mode's and the PowerPoint's index slide: the same change as the
+    executive view (the difference of the printed indexes) and the same caveat."""
+    profile = make_profile(
+        overall_score=62.44,
+        previous={
+            "slug": "r0",
+            "name": "R0",
+            "closes_at": None,
+            "overall": 62.46,
+            "index_differs": 2,
+            "not_comparable": ("keys.journey",),
+        },
+    )
+    facts = index_facts(profile, profile_context(profile, lambda name, figure: None))
+    assert facts.change == "\u22120.1 since R0 (62.5)"
+    assert facts.indicative == "indicative: 2 dimensions differ between the two rounds"
+    assert facts.first_round == ""
+
+    same = replace(profile, previous={**profile.previous, "index_differs": 0})
+    facts = index_facts(same, profile_context(same, lambda name, figure: None))
+    assert facts.indicative == ""
