@@ -227,6 +227,9 @@ EMAIL_BACKEND = env.str(
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="scan@localhost")
+# Where the app is reached, for links in mails sent outside a request (the reminders of
+# `send_action_reminders`, run by a scheduler).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Keep request bodies small: the largest legitimate post is a CSV import.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,6 +1,6 @@
 """What the reports app keeps in the database: the reports (PDF, and the workshop slides as
-PowerPoint) being made or made, and the read-only report links a consultant hands to a
-management team.
+PowerPoint) being made or made, the read-only report links a consultant hands to a
+management team, and the action plan that comes out of the workshop.
 
 A finished report's file lives in the "reports" storage (`settings.STORAGES`); its row
 says which file, and while it is being made, how far the work is. Rows, not files or
@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Campaign
-from reports import link_rules
+from reports import action_rules, link_rules
+from reports.scoring import STAGES
 
 
 class ReportJob(models.Model):
@@ -120,3 +121,81 @@ class ReportLinkVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.visited_at:%Y-%m-%d %H:%M}"
+
+
+class Action(models.Model):
+    """One action of a campaign's action plan: what the organisation will do about one
+    dimension before the next round, and the score or stage it aims for there. The rules
+    (overdue, reached, refused input) are in `reports.action_rules`, the writes in
+    `reports.action_services`."""
+
+    class Status(models.TextChoices):
+        PLANNED = action_rules.PLANNED, _("Planned")
+        IN_PROGRESS = action_rules.IN_PROGRESS, _("In progress")
+        DONE = action_rules.DONE, _("Done")
+        DROPPED = action_rules.DROPPED, _("Dropped")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
+    dimension = models.CharField(_("dimension"), max_length=81)  # full code: keys.journey
+    title = models.CharField(_("title"), max_length=action_rules.TITLE_MAX)
+    recommendation = models.TextField(_("starts from"), blank=True)
+    owner = models.CharField(_("owner"), max_length=100, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    target_score = models.DecimalField(
+        _("target score"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    target_stage = models.CharField(
+        _("target stage"), max_length=10, blank=True, choices=[(s, s) for s in STAGES]
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    # The action of the previous round this one carries on.
+    carried_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    remind = models.BooleanField(_("remind me a week before it is due"), default=False)
+    # The due date a reminder went out for: a second run sends nothing twice, a new due
+    # date is reminded again.
+    reminded_for = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["campaign", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_score__isnull=True)
+                | models.Q(target_score__gte=0, target_score__lte=100),
+                name="action_target_score_0_100",
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="action_has_a_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.title}"
+
+
+class ActionNote(models.Model):
+    """A dated line of progress on an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes")
+    written_on = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("progress"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["written_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.written_on}: {self.text[:40]}"

@@ -163,10 +163,13 @@ class Profile:
     priorities: tuple[str, ...]  # full dimension codes, lowest first
     strengths: tuple[str, ...]  # full dimension codes, highest first
     stages: tuple[StageText, ...]  # the four stages in order, texts in `language`
-    # {"slug", "name", "closes_at", "version", "overall", "index_differs", "not_comparable"}
+    # {"slug", "name", "closes_at", "version", "overall", "index_differs", "not_comparable",
+    # "scores"}
     # of the previous round; "overall": its index for the same scope (None when its release
     # hides it); "index_differs": how many dimensions the two indexes do not share alike;
-    # "not_comparable": dimension codes its questionnaire version measured otherwise.
+    # "not_comparable": dimension codes its questionnaire version measured otherwise;
+    # "scores": its dimension scores for the same scope (full code -> score), comparable
+    # dimensions only (the follow-up of its actions, `reports.action_plan`).
     previous: dict[str, Any] | None
     comments: tuple[CommentProfile, ...]  # of groups that meet k, shuffled, no timestamps
     comments_hidden: int  # comments left out because their group is below k

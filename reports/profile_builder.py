@@ -416,6 +416,7 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
                 "overall": before.overall,
                 "index_differs": before.index_differs,
                 "not_comparable": list(before.not_comparable),
+                "scores": dict(before.scores),
             }
         ),
         comments=comments,
