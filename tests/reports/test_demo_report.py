@@ -11,11 +11,14 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from assessment import demo
 from assessment.models import Campaign
 from questionnaires.models import FrameworkStage
-from reports import pdf
+from reports import action_rules, pdf
+from reports.action_plan import plan_for
+from reports.models import Action
 from reports.profile_builder import build_profile
 
 # Rebuilt around their seed in edition 2: not compared with edition 1.
@@ -83,3 +86,22 @@ def test_the_dashboard_says_which_dimensions_are_not_compared(demo_rounds, clien
     note = html.split("data-not-comparable", 1)[1].split("</p>", 1)[0]
     assert "questionnaire version 1" in note
     assert "Bimodal" in note or "bimodal" in note.lower()
+
+
+def test_last_years_actions_show_their_follow_up_this_year(demo_rounds):
+    """The demo's action plan of last year: one target reached, one missed, one dropped."""
+    profile = build_profile(demo_rounds, language="nl")
+    plan = plan_for(demo_rounds, profile=profile, language="nl", today=timezone.localdate())
+
+    assert plan.actions == ()  # this year's plan is the workshop's to make
+    assert plan.previous_name == profile.previous["name"]
+    outcome = {(row.action.status, row.verdict) for row in plan.follow_up}
+    assert outcome == {
+        (action_rules.DONE, action_rules.REACHED),
+        (action_rules.IN_PROGRESS, action_rules.NOT_REACHED),
+        (action_rules.DROPPED, action_rules.NOT_REACHED),
+    }
+    for row in plan.follow_up:
+        assert row.then is not None and row.now is not None
+        assert row.action.notes and row.action.recommendation
+    assert Action.objects.filter(campaign__slug=demo.PREVIOUS_SLUG).count() == 3

@@ -1,9 +1,15 @@
+"""`manage.py seed_demo`: the demo installation. It lives in the reports app because it
+fills both the fieldwork (`assessment.demo`) and last year's action plan
+(`reports.demo_actions`), and only the reports app may know both."""
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.urls import reverse
 
 from assessment import campaigns as rules
 from assessment import demo
 from questionnaires.models import Questionnaire
+from reports.demo_actions import add_demo_actions
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -15,7 +21,8 @@ class Command(BaseCommand):
         f"organisation '{demo.DEMO_ORGANISATION}' with three rounds on the full scan and "
         "three teams: last year's (about 30 submitted responses), this year's, closed "
         "yesterday (about 40, final results), and an open pulse round (7 so far) whose "
-        "links can be tried. "
+        "links can be tried. Last year's round has an action plan of three actions, so "
+        "this year's dashboard shows their follow-up. "
         "Idempotent: if the demo organisation exists, it only prints the logins and links. "
         "Existing users keep their passwords. Run load_question_banks first. Refused in "
         "production (DJANGO_ENV=production)."
@@ -38,7 +45,10 @@ class Command(BaseCommand):
                 "The question banks are not loaded: run `python manage.py load_question_banks` "
                 "first."
             )
-        result = demo.create_demo()
+        with transaction.atomic():
+            result = demo.create_demo()
+            if result.created and result.previous is not None:
+                add_demo_actions(result.previous, result.organisation.owner)
         base_url = base_url.rstrip("/")
         out = self.stdout
         if result.created:
