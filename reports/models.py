@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Campaign
-from reports import action_rules, link_rules
+from reports import action_rules, business_results, link_rules
 from reports.scoring import STAGES
 
 
@@ -199,3 +199,44 @@ class ActionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.written_on}: {self.text[:40]}"
+
+
+class BusinessResult(models.Model):
+    """One business figure of a campaign's organisation over a period (customers won,
+    NPS, churn…), entered by the consultant with its source; shown beside the scores and,
+    across rounds, beside the index's trend. The figures and their rules are in
+    `reports.business_results`, the writes in `reports.business_result_services`."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="business_results"
+    )
+    metric = models.CharField(
+        _("figure"),
+        max_length=30,
+        choices=[(m.code, m.name) for m in business_results.METRICS],
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    source = models.CharField(_("source"), max_length=business_results.SOURCE_MAX, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("business result")
+        verbose_name_plural = _("business results")
+        ordering = ["campaign", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "metric"], name="one_business_result_per_figure"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="business_result_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.metric} = {self.value}"

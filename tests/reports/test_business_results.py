@@ -1,0 +1,161 @@
+"""Business results: reading typed figures, refusing what cannot be a figure (and storing
+nothing), and the harvest across rounds."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reports import business_results
+from reports.business_result_services import (
+    ResultRefused,
+    organisation_rounds,
+    remove_result,
+    results_of,
+    set_result,
+    trend,
+)
+from reports.business_results import BY_CODE, TrendPoint
+from reports.models import BusinessResult
+from tests.factories import ClosedCampaignFactory, OrganisationFactory
+
+YEAR = {"period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31)}
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("1250", Decimal("1250")),
+        ("1.250,50", Decimal("1250.50")),  # Dutch
+        ("1,250.50", Decimal("1250.50")),  # English
+        ("12,5", Decimal("12.5")),
+        ("12.5 %", Decimal("12.5")),
+        ("€ 80", Decimal("80")),
+        ("-12", Decimal("-12")),
+        ("twaalf", None),
+        ("", None),
+        ("NaN", None),
+        ("Infinity", None),
+    ],
+)
+def test_typed_figures_are_read_as_people_type_them(typed, value):
+    assert business_results.parse_value(typed) == value
+
+
+def problems(metric: str, value: Decimal | None, **overrides) -> dict[str, str]:
+    values = {"metric": metric, "value": value, "source": "", **YEAR, **overrides}
+    return {k: str(v) for k, v in business_results.result_problems(**values).items()}
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "message"),
+    [
+        ("customers_won", Decimal("-3"), "This figure cannot be negative."),
+        ("customers_won", Decimal("2.5"), "A number of customers or complaints is a whole number."),
+        ("churn", Decimal("100.5"), "A percentage lies between 0 and 100."),
+        ("satisfaction", Decimal("-1"), "A percentage lies between 0 and 100."),
+        ("nps", Decimal("-100.5"), "An NPS lies between -100 and 100."),
+        ("nps", Decimal("101"), "An NPS lies between -100 and 100."),
+        ("acquisition_cost", Decimal("12.345"), "Use at most two decimals."),
+        ("value_per_customer", Decimal("10000000000000"), "This figure is too large."),
+        ("customers_won", None, "Enter a number, for example 1250 or 12,5."),
+    ],
+)
+def test_a_figure_out_of_its_range_is_refused_with_a_clear_message(metric, value, message):
+    assert problems(metric, value) == {"value": message}
+
+
+def test_good_figures_pass():
+    assert problems("nps", Decimal("-100")) == {}
+    assert problems("nps", Decimal("35")) == {}
+    assert problems("churn", Decimal("0")) == {}
+    assert problems("engagement", Decimal("100")) == {}
+    assert problems("value_per_customer", Decimal("1250.50")) == {}
+
+
+def test_a_period_that_ends_before_it_starts_is_refused():
+    assert problems(
+        "nps", Decimal("35"), period_start=date(2025, 12, 31), period_end=date(2025, 1, 1)
+    ) == {"period_end": "The period ends before it starts."}
+    assert problems("nps", Decimal("35"), period_start=None) == {
+        "period_end": "Give the period the figure covers: its first and last day."
+    }
+    assert problems("height", Decimal("35")) == {"metric": "Choose one of the figures."}
+
+
+@given(
+    metric=st.sampled_from([m.code for m in business_results.METRICS]),
+    value=st.decimals(allow_nan=False, allow_infinity=False, places=2),
+)
+def test_every_accepted_figure_lies_within_its_bounds(metric, value):
+    if problems(metric, value):
+        return
+    low, high = business_results.BOUNDS[BY_CODE[metric].kind]
+    assert low is None or value >= low
+    assert high is None or value <= high
+    assert abs(value) <= business_results.LARGEST
+
+
+@pytest.fixture
+def two_rounds(db, consultant):
+    organisation = OrganisationFactory(owner=consultant)
+    first = ClosedCampaignFactory(organisation=organisation, name="2025")
+    second = ClosedCampaignFactory(organisation=organisation, name="2026")
+    ClosedCampaignFactory(name="someone else's")  # another organisation: not in the trend
+    return first, second
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "period"),
+    [
+        ("customers_won", Decimal("-3"), YEAR),
+        ("churn", Decimal("140"), YEAR),
+        ("nps", None, YEAR),  # typed as text: read as no number
+        ("nps", Decimal("10"), {"period_start": date(2025, 6, 1), "period_end": date(2025, 1, 1)}),
+    ],
+)
+def test_bad_input_stores_nothing_and_keeps_what_was_there(two_rounds, metric, value, period):
+    first, _ = two_rounds
+    set_result(campaign=first, metric="nps", value=Decimal("20"), **YEAR)
+    with pytest.raises(ResultRefused):
+        set_result(campaign=first, metric=metric, value=value, **period)
+    assert list(BusinessResult.objects.values_list("metric", "value")) == [("nps", Decimal("20"))]
+
+
+def test_a_figure_is_replaced_and_removed(two_rounds):
+    first, _ = two_rounds
+    set_result(campaign=first, metric="nps", value=Decimal("20"), source=" survey ", **YEAR)
+    set_result(campaign=first, metric="nps", value=Decimal("25"), source="survey Q4", **YEAR)
+    set_result(campaign=first, metric="customers_won", value=Decimal("120"), **YEAR)
+    assert [(r.metric, r.value, r.source) for r in results_of(first)] == [
+        ("customers_won", Decimal("120"), ""),
+        ("nps", Decimal("25"), "survey Q4"),
+    ]
+    remove_result(campaign=first, metric="nps")
+    assert [r.metric for r in results_of(first)] == ["customers_won"]
+
+
+def test_the_harvest_puts_each_rounds_figures_beside_its_index(two_rounds):
+    first, second = two_rounds
+    set_result(campaign=first, metric="nps", value=Decimal("12"), **YEAR)
+    set_result(campaign=second, metric="nps", value=Decimal("21"), **YEAR)
+    set_result(campaign=second, metric="churn", value=Decimal("8.5"), **YEAR)
+
+    rounds = organisation_rounds(second)
+    assert [c.name for c in rounds] == ["2025", "2026"]
+    points = trend(rounds, {first.pk: 48.5, second.pk: 55.0})
+    assert points == [
+        TrendPoint("2025", 48.5, {"nps": Decimal("12")}),
+        TrendPoint("2026", 55.0, {"nps": Decimal("21"), "churn": Decimal("8.5")}),
+    ]
+    rows = business_results.trend_rows(points)
+    assert [(m.code, values) for m, values in rows] == [
+        ("nps", [Decimal("12"), Decimal("21")]),
+        ("churn", [None, Decimal("8.5")]),
+    ]
+    # The first round's trend holds only itself.
+    assert [c.name for c in organisation_rounds(first)] == ["2025"]
