@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import analysis_views, export_views, link_views, pdf_views, present_views
+from . import (
+    analysis_views,
+    business_result_views,
+    export_views,
+    link_views,
+    pdf_views,
+    present_views,
+)
 from . import views as dashboard_views
 
 app_name = "reports"
@@ -22,6 +29,16 @@ urlpatterns: list = [
         "campaigns/<slug:slug>/links/<int:pk>/revoke/",
         link_views.report_link_revoke,
         name="report_link_revoke",
+    ),
+    path(
+        "campaigns/<slug:slug>/business-results/",
+        business_result_views.business_results_page,
+        name="business_results",
+    ),
+    path(
+        "campaigns/<slug:slug>/business-results/<slug:metric>/remove/",
+        business_result_views.business_result_remove,
+        name="business_result_remove",
     ),
     path(
         "campaigns/<slug:slug>/item-analysis/",

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ from assessment import page_plan, respondent_cookie
 from assessment.models import Answer, Campaign, Invitation, Response
 from assessment.tokens import digest, new_token
 from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
+from reports.business_result_services import set_result
 from reports.models import ReportJob, ReportLinkVisit
 from reports.report_jobs import make_report
 from reports.report_links import create_report_link
@@ -399,6 +401,32 @@ MATRIX: dict[str, Spec] = {
             consultant_only(to(lambda w: w.url("reports:report_links", slug=w.slug) + "#links")),
         ),
     ),
+    # Business results: entered and removed by the campaign's consultants only.
+    "reports:business_results": Spec(
+        slug,
+        get=consultant_only(),
+        post=Post(
+            lambda w: {
+                "metric": "nps",
+                "value": "35",
+                "period_start": "2025-01-01",
+                "period_end": "2025-12-31",
+            },
+            consultant_only(
+                to(lambda w: w.url("reports:business_results", slug=w.slug) + "#figures")
+            ),
+        ),
+    ),
+    "reports:business_result_remove": Spec(
+        lambda w: {"slug": w.slug, "metric": "nps"},
+        get=post_only(),
+        post=Post(
+            lambda w: {},
+            consultant_only(
+                to(lambda w: w.url("reports:business_results", slug=w.slug) + "#figures")
+            ),
+        ),
+    ),
     # ---------------------------------------------------------------- read-only link
     # Public by design: the token is the key, for anyone who holds it (the world's link
     # shows the dashboard and offers the PDF). Its visits are a log, left out of the
@@ -580,6 +608,14 @@ def world(banks, quick_version, settings) -> World:
         shows_comments=False,
         allows_pdf=True,
         created_by=owner,
+    )
+    # A business figure, for the page that removes one.
+    set_result(
+        campaign=campaign,
+        metric="nps",
+        value=Decimal(20),
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
     )
     clients = {
         ANON: Client(),
