@@ -73,13 +73,19 @@ def results_of(campaign: Campaign) -> list[BusinessResult]:
 
 
 def organisation_rounds(campaign: Campaign) -> list[Campaign]:
-    """The organisation's rounds up to and including `campaign`, oldest first: the rounds
-    of the harvest's trend."""
-    return list(
+    """The organisation's rounds on the same questionnaire up to and including
+    `campaign`, oldest first: the rounds of the harvest's trend (their indexes compare,
+    as the trend of the scores does)."""
+    earlier = (
         Campaign.objects.filter(
-            organisation_id=campaign.organisation_id, created_at__lte=campaign.created_at
-        ).order_by("created_at", "pk")
+            organisation_id=campaign.organisation_id,
+            questionnaire_version__questionnaire_id=campaign.questionnaire_version.questionnaire_id,
+            created_at__lte=campaign.created_at,
+        )
+        .exclude(pk=campaign.pk)
+        .order_by("created_at", "pk")
     )
+    return [*earlier, campaign]
 
 
 def figures_by_round(rounds: list[Campaign]) -> dict[int, dict[str, Decimal]]:

@@ -47,6 +47,7 @@ UNITS: dict[str, Promise] = {
     MONEY: _("euro"),
     NPS: _("points"),
 }
+UNIT_CODES = {COUNT: "count", PERCENT: "percent", MONEY: "EUR", NPS: "nps"}  # in the export
 BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
     COUNT: (Decimal(0), None),
     PERCENT: (Decimal(0), Decimal(100)),

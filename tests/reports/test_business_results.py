@@ -20,7 +20,10 @@ from reports.business_result_services import (
     trend,
 )
 from reports.business_results import BY_CODE, TrendPoint
+from reports.harvest import harvest_for
 from reports.models import BusinessResult
+from reports.profile_builder import build_profile
+from tests.builders import add_response, level, make_questionnaire
 from tests.factories import ClosedCampaignFactory, OrganisationFactory
 
 YEAR = {"period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31)}
@@ -159,3 +162,47 @@ def test_the_harvest_puts_each_rounds_figures_beside_its_index(two_rounds):
     ]
     # The first round's trend holds only itself.
     assert [c.name for c in organisation_rounds(first)] == ["2025"]
+
+
+def test_the_harvest_sets_each_rounds_index_beside_its_figures(db, consultant):
+    version = make_questionnaire()
+    organisation = OrganisationFactory(owner=consultant)
+    rounds = [
+        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
+        for name in ("Round 1", "Round 2")
+    ]
+    for campaign, answer in zip(rounds, (3, 4), strict=True):
+        for _ in range(3):
+            add_response(campaign, level(answer))
+    first, second = rounds
+    set_result(campaign=first, metric="nps", value=Decimal("12"), source="survey", **YEAR)
+    set_result(campaign=second, metric="nps", value=Decimal("21"), **YEAR)
+
+    harvest = harvest_for(second, build_profile(second, language="en"))
+
+    # Every item answered 3, then 4: every score, and so the index, 50.0, then 75.0.
+    assert [(p.round_name, p.index, p.figures) for p in harvest.points] == [
+        ("Round 1", 50.0, {"nps": Decimal("12")}),
+        ("Round 2", 75.0, {"nps": Decimal("21")}),
+    ]
+    assert harvest.has_trend
+    assert harvest.as_dict() == {
+        "figures": [
+            {
+                "metric": "nps",
+                "value": 21.0,
+                "unit": "nps",
+                "period_start": "2025-01-01",
+                "period_end": "2025-12-31",
+                "source": "",
+            }
+        ],
+        "trend": [
+            {"round": "Round 1", "index": 50.0, "figures": {"nps": 12.0}},
+            {"round": "Round 2", "index": 75.0, "figures": {"nps": 21.0}},
+        ],
+    }
+    # Without figures in an earlier round there is no trend, and no earlier index is read.
+    alone = harvest_for(first, build_profile(first, language="en"))
+    assert not alone.has_trend
+    assert [p.index for p in alone.points] == [50.0]

@@ -18,6 +18,7 @@ from assessment.models import Campaign
 from questionnaires.models import FrameworkStage
 from reports import action_rules, pdf
 from reports.action_plan import plan_for
+from reports.harvest import harvest_for
 from reports.models import Action
 from reports.profile_builder import build_profile
 
@@ -105,3 +106,14 @@ def test_last_years_actions_show_their_follow_up_this_year(demo_rounds):
         assert row.then is not None and row.now is not None
         assert row.action.notes and row.action.recommendation
     assert Action.objects.filter(campaign__slug=demo.PREVIOUS_SLUG).count() == 3
+
+
+def test_both_closed_rounds_have_business_results_for_the_harvest(demo_rounds):
+    harvest = harvest_for(demo_rounds, build_profile(demo_rounds, language="nl"))
+    assert harvest.has_trend
+    assert [p.round_name for p in harvest.points] == [
+        Campaign.objects.get(slug=demo.PREVIOUS_SLUG).name,
+        demo_rounds.name,
+    ]
+    assert all(p.index is not None and len(p.figures) == 9 for p in harvest.points)
+    assert len(harvest.figures) == 9

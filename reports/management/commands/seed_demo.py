@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: the demo installation. It lives in the reports app because it
-fills both the fieldwork (`assessment.demo`) and last year's action plan
-(`reports.demo_actions`), and only the reports app may know both."""
+fills both the fieldwork (`assessment.demo`) and what the reports app keeps beside it,
+last year's action plan and the business results (`reports.demo`); only the reports
+app may know both."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.urls import reverse
 from assessment import campaigns as rules
 from assessment import demo
 from questionnaires.models import Questionnaire
-from reports.demo_actions import add_demo_actions
+from reports.demo import add_demo_actions, add_demo_results
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         "three teams: last year's (about 30 submitted responses), this year's, closed "
         "yesterday (about 40, final results), and an open pulse round (7 so far) whose "
         "links can be tried. Last year's round has an action plan of three actions, so "
-        "this year's dashboard shows their follow-up. "
+        "this year's dashboard shows their follow-up; both closed rounds have business results. "
         "Idempotent: if the demo organisation exists, it only prints the logins and links. "
         "Existing users keep their passwords. Run load_question_banks first. Refused in "
         "production (DJANGO_ENV=production)."
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             result = demo.create_demo()
             if result.created and result.previous is not None:
                 add_demo_actions(result.previous, result.organisation.owner)
+                if result.current is not None:
+                    add_demo_results(result.previous, result.current, result.organisation.owner)
         base_url = base_url.rstrip("/")
         out = self.stdout
         if result.created:

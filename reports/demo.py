@@ -1,10 +1,11 @@
-"""The demo's action plan: what came out of last year's workshop (the demo's previous
-round), so that this year's dashboard and report show the follow-up on a fresh install.
+"""What the demo has beyond its fieldwork (`assessment.demo`), so that the dashboard and
+the report of this year's round show everything on a fresh install:
 
-Three actions on three of last year's weakest dimensions: one whose target this year's
-scores reach, one they miss, and one the organisation dropped along the way. The demo's
-answers are generated from a fixed seed, so the outcomes are the same on every install
-(`tests/reports/test_demo_actions.py` checks them).
+- last year's action plan (the demo's previous round): three actions on three of last
+  year's weakest dimensions, one whose target this year's scores reach, one they miss,
+  and one the organisation dropped along the way. The demo's answers come from a fixed
+  seed, so the outcomes are the same on every install (tests/reports/test_demo_report.py);
+- the business results of both closed rounds, for the harvest.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from assessment.models import Campaign
 from questionnaires.models import Recommendation
 from reports import action_rules
 from reports.action_services import ActionInput, add_note, create_action
+from reports.business_result_services import set_result
 
 
 @dataclass(frozen=True)
@@ -106,4 +108,37 @@ def add_demo_actions(previous: Campaign, consultant: AbstractBaseUser | None) ->
                 text=text,
                 written_on=closed_on + dt.timedelta(days=days),
                 created_by=consultant,
+            )
+
+
+# The organisation's figures over the year before each round: (metric, last year's,
+# this year's). Slightly better this year, churn and complaints down; engagement flat.
+DEMO_RESULTS = (
+    ("customers_won", Decimal("184"), Decimal("211")),
+    ("customers_lost", Decimal("97"), Decimal("82")),
+    ("value_per_customer", Decimal("1240.00"), Decimal("1315.00")),
+    ("satisfaction", Decimal("71.0"), Decimal("74.5")),
+    ("nps", Decimal("12"), Decimal("19")),
+    ("churn", Decimal("9.8"), Decimal("8.1")),
+    ("complaints", Decimal("342"), Decimal("297")),
+    ("acquisition_cost", Decimal("410.00"), Decimal("395.00")),
+    ("engagement", Decimal("63.0"), Decimal("64.0")),
+)
+RESULTS_SOURCE = "CRM en jaarverslag {year}; medewerkersonderzoek {year}"
+
+
+def add_demo_results(previous: Campaign, current: Campaign, user: AbstractBaseUser | None) -> None:
+    """The business results of the calendar year before each round."""
+    for campaign, column in ((previous, 1), (current, 2)):
+        assert campaign.opens_at is not None
+        year = campaign.opens_at.year - 1
+        for row in DEMO_RESULTS:
+            set_result(
+                campaign=campaign,
+                metric=str(row[0]),
+                value=Decimal(row[column]),
+                period_start=dt.date(year, 1, 1),
+                period_end=dt.date(year, 12, 31),
+                source=RESULTS_SOURCE.format(year=year),
+                entered_by=user,
             )

@@ -1,0 +1,96 @@
+"""The harvest: a campaign's business results beside its scores, and across the
+organisation's rounds beside the index's trend, for the dashboard, the report, the
+slides and the export. Read afresh beside the profile (like the action plan): the
+consultant edits the figures after the fieldwork."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from assessment.models import Campaign
+from reports import business_results
+from reports.business_result_services import organisation_rounds, results_of, trend
+from reports.business_results import Metric, TrendPoint
+from reports.profile import Profile
+from reports.profile_builder import build_profile
+
+
+@dataclass(frozen=True)
+class HarvestFigure:
+    metric: Metric
+    value: Decimal
+    period_start: date
+    period_end: date
+    source: str
+
+
+@dataclass(frozen=True)
+class Harvest:
+    figures: tuple[HarvestFigure, ...] = ()  # this round's, in the order of METRICS
+    points: tuple[TrendPoint, ...] = ()  # the rounds up to this one, oldest first
+
+    @property
+    def trend_rows(self) -> list[tuple[Metric, list[Decimal | None]]]:
+        return business_results.trend_rows(self.points)
+
+    @property
+    def has_trend(self) -> bool:
+        """More than one round, and a figure in a round before this one."""
+        return len(self.points) > 1 and any(p.figures for p in self.points[:-1])
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `results` block of the export (the shape in docs/design.md)."""
+        return {
+            "figures": [
+                {
+                    "metric": f.metric.code,
+                    "value": float(f.value),
+                    "unit": business_results.UNIT_CODES[f.metric.kind],
+                    "period_start": f.period_start.isoformat(),
+                    "period_end": f.period_end.isoformat(),
+                    "source": f.source,
+                }
+                for f in self.figures
+            ],
+            "trend": [
+                {
+                    "round": p.round_name,
+                    "index": p.index,
+                    "figures": {code: float(v) for code, v in p.figures.items()},
+                }
+                for p in self.points
+            ],
+        }
+
+
+def _index(campaign: Campaign, language: str) -> float | None:
+    """A round's index as its own release shows it (None when it shows none)."""
+    return build_profile(campaign, language=language).overall_score
+
+
+def harvest_for(campaign: Campaign, profile: Profile | None) -> Harvest:
+    """The campaign's figures and, when an earlier round of the organisation has figures
+    too, every round's figures beside its index. `profile` is the campaign's whole
+    profile (its index is this round's point); None reads no index for this round."""
+    figures = tuple(
+        HarvestFigure(
+            business_results.BY_CODE[r.metric], r.value, r.period_start, r.period_end, r.source
+        )
+        for r in results_of(campaign)
+        if r.metric in business_results.BY_CODE
+    )
+    rounds = organisation_rounds(campaign)
+    this_round = profile.overall_score if profile is not None else None
+    points = trend(rounds, {campaign.pk: this_round})
+    if any(p.figures for p in points[:-1]):  # a trend to show: read the earlier indexes
+        language = profile.language if profile is not None else campaign.language
+        indexes = {c.pk: _index(c, language) for c in rounds[:-1]}
+        points = [
+            dataclasses.replace(point, index=indexes[c.pk]) if c.pk in indexes else point
+            for c, point in zip(rounds, points, strict=True)
+        ]
+    return Harvest(figures=figures, points=tuple(points))
