@@ -67,6 +67,30 @@ class Harvest:
         }
 
 
+@dataclass(frozen=True)
+class HarvestRow:
+    """One figure across the rounds, and whether its last move was for the better."""
+
+    metric: Metric
+    values: list[Decimal | None]
+    direction: str  # "better", "worse", "same", or "" without two values to compare
+
+
+def harvest_rows(harvest: Harvest) -> list[HarvestRow]:
+    rows = []
+    for metric, values in harvest.trend_rows:
+        known = [v for v in values if v is not None]
+        direction = ""
+        if len(known) >= 2 and values[-1] is not None:
+            before, now = known[-2], known[-1]
+            if now == before:
+                direction = "same"
+            else:
+                direction = "better" if (now > before) == metric.higher_is_better else "worse"
+        rows.append(HarvestRow(metric, values, direction))
+    return rows
+
+
 def _index(campaign: Campaign, language: str) -> float | None:
     """A round's index as its own release shows it (None when it shows none)."""
     return build_profile(campaign, language=language).overall_score
