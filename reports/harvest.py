@@ -38,6 +38,11 @@ class Harvest:
         return business_results.trend_rows(self.points)
 
     @property
+    def sources(self) -> list[str]:
+        """This round's sources, each once, in the order of the figures."""
+        return list(dict.fromkeys(f.source for f in self.figures if f.source))
+
+    @property
     def has_trend(self) -> bool:
         """More than one round, and a figure in a round before this one."""
         return len(self.points) > 1 and any(p.figures for p in self.points[:-1])
