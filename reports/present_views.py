@@ -21,8 +21,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessment import campaigns as campaign_rules
@@ -285,19 +285,16 @@ def present_context(
     return context
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)  # results: never kept by a browser or a proxy
-    return response
-
-
+@never_cache  # results: never kept by a browser or a proxy
 @require_GET
 @login_required
 def present(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = consultant_campaign(request, slug)
     context = present_context(request, campaign)
-    return _no_store(render(request, "reports/present/present.html", context))
+    return render(request, "reports/present/present.html", context)
 
 
+@never_cache  # results: never kept by a browser or a proxy
 @require_GET
 @login_required
 def present_notes(request: HttpRequest, slug: str) -> HttpResponse:
@@ -305,15 +302,16 @@ def present_notes(request: HttpRequest, slug: str) -> HttpResponse:
     shows (`present.js`, over a BroadcastChannel)."""
     campaign = consultant_campaign(request, slug)
     context = present_context(request, campaign, figures=False)
-    return _no_store(render(request, "reports/present/notes.html", context))
+    return render(request, "reports/present/notes.html", context)
 
 
+@never_cache  # results: never kept by a browser or a proxy
 @require_GET
 @login_required
 def present_count(request: HttpRequest, slug: str) -> HttpResponse:
     """The live slide's number: submitted responses that count, nothing else."""
     campaign = consultant_campaign(request, slug)
     progress = campaign_progress(campaign)
-    return _no_store(
-        JsonResponse({"submitted": progress.submitted, "open": campaign.is_accepting_responses()})
+    return JsonResponse(
+        {"submitted": progress.submitted, "open": campaign.is_accepting_responses()}
     )
