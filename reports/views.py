@@ -36,9 +36,11 @@ def page_language() -> str:
     return (get_language() or "nl")[:2]
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def private_download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to download that no browser or proxy keeps: it holds a campaign's data."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    add_never_cache_headers(response)  # private: never kept by a browser or a proxy
+    add_never_cache_headers(response)
     return response
 
 
@@ -52,8 +54,9 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = consultant_campaign(request, slug)
     profile = build_profile(campaign, language=page_language())
     text = json.dumps(profile.as_dict(), ensure_ascii=False, indent=2)
-    response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")
-    return _attachment(response, f"{campaign.slug}-profile.json")
+    return private_download(
+        text + "\n", "application/json; charset=utf-8", f"{campaign.slug}-profile.json"
+    )
 
 
 # =========================================================================== dashboard
