@@ -15,13 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from assessment.access import consultant_campaign
 from assessment.models import Response
 from reports.responses_export import CSV, XLSX, export_responses, exported_responses
+from reports.views import private_download
 
 FORMAT_NAMES = {CSV: "CSV", XLSX: "Excel (XLSX)"}
 OTHER_FORMAT = {CSV: XLSX, XLSX: CSV}
@@ -70,10 +70,7 @@ def _export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
             username=request.user.get_username(),
             via="web",
         )
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        add_never_cache_headers(response)  # private: never kept by a browser or a proxy
-        return response
+        return private_download(export.content, export.content_type, export.filename)
     other = OTHER_FORMAT[file_format]
     context |= {
         "form": form,

@@ -3,10 +3,10 @@
 The slides are the walk of the editable PowerPoint (`reports.workshop.plan`), with the
 same titles, speaker's notes and numbers; the charts are the dashboard's own Plotly
 figures with no text under `PRESENT_MIN_FONT_PX`, drawn by `static/js/present.js`. The
-profile comes from `build_profile` and is refused as the dashboard refuses it (a hidden
-team, teams during fieldwork, results below k): a slide then says why. During fieldwork a
-live slide shows the QR code of the campaign link and the number of responses, which
-`present_count` answers (a count, nothing else).
+profile comes from the dashboard's `reports.views.page_profile` and is refused as the
+dashboard refuses it (a hidden team, teams during fieldwork, results below k): a slide
+then says why. During fieldwork a live slide shows the QR code of the campaign link and
+the number of responses, which `present_count` answers (a count, nothing else).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessment import campaigns as campaign_rules
@@ -33,9 +33,8 @@ from assessment.qr import qr_svg
 from reports import charts, workshop
 from reports.presentation import profile_context
 from reports.print_charts import of_frameworks
-from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
-from reports.profile_builder import build_profile
-from reports.views import page_language, results_state
+from reports.profile import Profile
+from reports.views import page_profile
 
 PRESENT_MIN_FONT_PX = 18  # from the back of a room, at 1366 x 768 as at 1920 x 1080
 LIVE_REFRESH_SECONDS = 10
@@ -233,7 +232,6 @@ def present_context(
         "selected_team": team or "",
         "profile": None,
         "slides": [],
-        "state": "results",
         "live": live,
         "dashboard_url": reverse("reports:dashboard", args=[campaign.slug]) + query,
         "notes_url": reverse("reports:present_notes", args=[campaign.slug]) + query,
@@ -241,17 +239,9 @@ def present_context(
         "refresh_seconds": LIVE_REFRESH_SECONDS,
         "plotly_config": charts.PLOTLY_CONFIG,
     }
-    try:
-        profile = build_profile(campaign, team=team, language=page_language())
-    except ResultsNotFinal:
-        context["state"] = "interim_scope"
-    except GroupTooSmall:
-        context["state"] = "hidden"
-    except UnknownGroup:
-        context["state"] = "unknown"
-    else:
+    profile, context["state"] = page_profile(campaign, team=team, final=final)
+    if profile is not None:
         context["profile"] = profile
-        context["state"] = results_state(campaign, profile, final=final, filtered=bool(team))
         if context["state"] == "results":
             arranged = profile_context(profile, _keep)
             context["slides"] = walk_slides(profile, arranged, figures=figures)
@@ -285,19 +275,16 @@ def present_context(
     return context
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)  # results: never kept by a browser or a proxy
-    return response
-
-
+@never_cache  # results: never kept by a browser or a proxy
 @require_GET
 @login_required
 def present(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = consultant_campaign(request, slug)
     context = present_context(request, campaign)
-    return _no_store(render(request, "reports/present/present.html", context))
+    return render(request, "reports/present/present.html", context)
 
 
+@never_cache  # results: never kept by a browser or a proxy
 @require_GET
 @login_required
 def present_notes(request: HttpRequest, slug: str) -> HttpResponse:
@@ -305,15 +292,16 @@ def present_notes(request: HttpRequest, slug: str) -> HttpResponse:
     shows (`present.js`, over a BroadcastChannel)."""
     campaign = consultant_campaign(request, slug)
     context = present_context(request, campaign, figures=False)
-    return _no_store(render(request, "reports/present/notes.html", context))
+    return render(request, "reports/present/notes.html", context)
 
 
+@never_cache  # results: never kept by a browser or a proxy
 @require_GET
 @login_required
 def present_count(request: HttpRequest, slug: str) -> HttpResponse:
     """The live slide's number: submitted responses that count, nothing else."""
     campaign = consultant_campaign(request, slug)
     progress = campaign_progress(campaign)
-    return _no_store(
-        JsonResponse({"submitted": progress.submitted, "open": campaign.is_accepting_responses()})
+    return JsonResponse(
+        {"submitted": progress.submitted, "open": campaign.is_accepting_responses()}
     )

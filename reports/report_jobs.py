@@ -118,6 +118,17 @@ class ReportKey:
             job.campaign_slug, job.language, job.team, job.signature, job.with_comments, job.kind
         )
 
+    def job_fields(self) -> dict[str, Any]:
+        """What a job's row keeps of this key besides the family and signature it is found
+        by: with them, all that `of_job` reads back."""
+        return {
+            "kind": self.kind,
+            "campaign_slug": self.slug,
+            "language": self.language,
+            "team": self.team,
+            "with_comments": self.comments,
+        }
+
 
 def signature(report: ReportInput, kind: str) -> str:
     """The report's signature; the slides' adds their own layout, so that a new layout of
@@ -199,13 +210,9 @@ def start(key: ReportKey) -> bool:
         try:
             with transaction.atomic():
                 job = ReportJob.objects.create(
-                    kind=key.kind,
                     family=key.family,
                     signature=key.signature,
-                    campaign_slug=key.slug,
-                    language=key.language,
-                    team=key.team,
-                    with_comments=key.comments,
+                    **key.job_fields(),
                     attempts=1,
                     message=WAITING,
                 )
@@ -346,14 +353,7 @@ def _store(mine: QuerySet[ReportJob], key: ReportKey, made: bytes, data_read_at:
         family=key.family,
         signature=key.signature,
         defaults=done,
-        create_defaults={
-            **done,
-            "kind": key.kind,
-            "campaign_slug": key.slug,
-            "language": key.language,
-            "team": key.team,
-            "with_comments": key.comments,
-        },
+        create_defaults={**done, **key.job_fields()},
     )
     older = ReportJob.objects.filter(
         family=key.family, state=ReportJob.State.DONE, data_read_at__lt=data_read_at

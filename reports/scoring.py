@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -469,27 +469,21 @@ def score_group(prepared: PreparedAnswers, row_mask: npt.ArrayLike | None = None
     )
 
 
+def _withheld(result: DimensionResult) -> DimensionResult:
+    """``result`` with every figure blanked; which dimension it is and its n stay. A figure
+    added to DimensionResult later is withheld too, unless it is added to ``kept``."""
+    kept = {"code", "framework", "n"}
+    blanked: dict[str, Any] = {f.name: None for f in fields(result) if f.name not in kept}
+    return replace(result, **blanked)
+
+
 def withhold_dimensions(
     scores: GroupScores, hidden: Collection[str], structure: QuestionnaireStructure
 ) -> GroupScores:
     """``scores`` with the dimensions in ``hidden`` blanked (their n stays). A framework
     with a blanked dimension loses its score, and the overall index with it: from the
     others, a mean would give the blanked score back."""
-    dimensions = tuple(
-        replace(
-            d,
-            score=None,
-            mean=None,
-            stage=None,
-            agreement=None,
-            agreement_label=None,
-            favourable=None,
-            dont_know=None,
-        )
-        if d.code in hidden
-        else d
-        for d in scores.dimensions
-    )
+    dimensions = tuple(_withheld(d) if d.code in hidden else d for d in scores.dimensions)
     blanked = {d.framework for d in dimensions if d.code in hidden}
     frameworks = tuple(
         FrameworkResult(f.code, f.aggregation, None, None, None, None) if f.code in blanked else f

@@ -9,11 +9,13 @@ decimal, the language's decimal mark). `reports.slides_draw` does the drawing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
+from pptx.slide import Slide
 from pptx.util import Emu, Inches
 
 from reports import charts
@@ -139,22 +141,13 @@ class Walk(OpeningSlides):
             if len(series) > 1:
                 deck.colour_series(chart, 1, PREVIOUS)
             deck.point_labels(chart, 0, [format_number(r.dim.score) for r in rows])
-        table_left = MARGIN + chart_width + Inches(0.1)
-        table_width = WIDTH - MARGIN - table_left
-        cells = [["#", _("Dimension"), _("Score")]] + [
-            [str(i), r.dim.name, format_number(r.dim.score)] for i, r in enumerate(rows, start=1)
-        ]
-        fills = {
-            (i, 2): STAGE_FILL[r.dim.stage] for i, r in enumerate(rows, start=1) if r.dim.stage
-        }
-        deck.table(
+        self.numbered_scores(
             slide,
-            table_left,
+            MARGIN + chart_width + Inches(0.1),
             top,
-            column_widths(table_width, [0.08, 0.77, 0.15]),
-            cells,
-            fills=fills,
-            numeric=[0, 2],
+            _("Dimension"),
+            rows,
+            lambda r: STAGE_FILL[r.dim.stage] if r.dim.stage else None,
             row_height=Inches(0.36),
         )
 
@@ -176,25 +169,47 @@ class Walk(OpeningSlides):
         deck.colour_points(chart, 0, [HIGHLIGHT if r == weakest else BRAND for r in rows])
         deck.point_labels(chart, 0, [format_number(r.dim.score) for r in rows])
         left = MARGIN + chart_width + Inches(0.1)
-        width = WIDTH - MARGIN - left
-        cells = [["#", _("Key"), _("Score")]] + [
-            [str(i), r.dim.name, format_number(r.dim.score)] for i, r in enumerate(rows, start=1)
-        ]
-        fills = {(i, 2): HIGHLIGHT for i, r in enumerate(rows, start=1) if r == weakest}
-        deck.table(
+        self.numbered_scores(
             slide,
             left,
             BODY_TOP,
-            column_widths(width, [0.08, 0.77, 0.15]),
-            cells,
-            fills=fills,
-            numeric=[0, 2],
+            _("Key"),
+            rows,
+            lambda r: HIGHLIGHT if r == weakest else None,
             row_height=Inches(0.4),
         )
         weakest_line, mean_line = keys_lines(block)
         lines = [Line(weakest_line, 20, True)] if weakest_line else []
         lines.append(Line(mean_line, 20, False, MUTED, space_before=12))
-        deck.text(slide, left, Inches(5.3), width, Inches(1.9), lines)
+        deck.text(slide, left, Inches(5.3), WIDTH - MARGIN - left, Inches(1.9), lines)
+
+    def numbered_scores(
+        self,
+        slide: Slide,
+        left: int,
+        top: int,
+        heading: str,
+        rows: Sequence[Any],
+        score_fill: Callable[[Any], str | None],
+        *,
+        row_height: int,
+    ) -> None:
+        """The table right of a chart of dimensions or keys, up to the margin: the
+        chart's numbers, the names and the scores, each score in its `score_fill`."""
+        cells = [["#", heading, _("Score")]] + [
+            [str(i), r.dim.name, format_number(r.dim.score)] for i, r in enumerate(rows, start=1)
+        ]
+        fills = {(i, 2): fill for i, r in enumerate(rows, start=1) if (fill := score_fill(r))}
+        self.deck.table(
+            slide,
+            left,
+            top,
+            column_widths(WIDTH - MARGIN - left, [0.08, 0.77, 0.15]),
+            cells,
+            fills=fills,
+            numeric=[0, 2],
+            row_height=row_height,
+        )
 
     # ------------------------------------------------------------------ perception gap
 

@@ -36,9 +36,11 @@ def page_language() -> str:
     return (get_language() or "nl")[:2]
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def private_download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to download that no browser or proxy keeps: it holds a campaign's data."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    add_never_cache_headers(response)  # private: never kept by a browser or a proxy
+    add_never_cache_headers(response)
     return response
 
 
@@ -52,8 +54,9 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = consultant_campaign(request, slug)
     profile = build_profile(campaign, language=page_language())
     text = json.dumps(profile.as_dict(), ensure_ascii=False, indent=2)
-    response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")
-    return _attachment(response, f"{campaign.slug}-profile.json")
+    return private_download(
+        text + "\n", "application/json; charset=utf-8", f"{campaign.slug}-profile.json"
+    )
 
 
 # =========================================================================== dashboard
@@ -90,6 +93,24 @@ def results_state(campaign: Campaign, profile: Profile, *, final: bool, filtered
     return "results"
 
 
+def page_profile(
+    campaign: Campaign, *, team: str | None, role: str | None = None, final: bool
+) -> tuple[Profile | None, str]:
+    """The profile the dashboard or the present mode shows of `campaign` (or of one team
+    or role of it), in the page's language, and the page's state: "results", why there
+    are none (`results_state`), or why no profile may be built ("interim_scope",
+    "hidden" below k, "unknown" for a group that does not exist)."""
+    try:
+        profile = build_profile(campaign, team=team, role=role, language=page_language())
+    except ResultsNotFinal:
+        return None, "interim_scope"
+    except GroupTooSmall:
+        return None, "hidden"
+    except UnknownGroup:
+        return None, "unknown"
+    return profile, results_state(campaign, profile, final=final, filtered=bool(team or role))
+
+
 def dashboard_context(
     request: HttpRequest,
     campaign: Campaign,
@@ -123,7 +144,6 @@ def dashboard_context(
         "role_choices": [(code, str(label)) for code, label in Response.ROLES],
         "plotly_config": charts.PLOTLY_CONFIG,
         "profile": None,
-        "state": "results",
         "selected_role_name": role_names().get(role, role) if role else "",
         "item_quality": None,
         "consultant": consultant,
@@ -131,23 +151,13 @@ def dashboard_context(
         "dashboard_url": dashboard_url,
         "base_template": "consultant/base.html" if consultant else "reports/shared/base.html",
     }
-    try:
-        profile = build_profile(campaign, team=team, role=role, language=page_language())
-    except ResultsNotFinal:
-        context["state"] = "interim_scope"
-    except GroupTooSmall:
-        context["state"] = "hidden"
-    except UnknownGroup:
-        context["state"] = "unknown"
-    else:
+    profile, context["state"] = page_profile(campaign, team=team, role=role, final=final)
+    if profile is not None:
         if not comments:  # nothing of them reaches the template, not even their number
             profile = dataclasses.replace(profile, comments=(), comments_hidden=0)
         context["profile"] = profile
         rate = profile.response_rate
         context["response_rate_pct"] = None if rate is None else round(rate * 100)
-        context["state"] = results_state(
-            campaign, profile, final=final, filtered=bool(team or role)
-        )
         if context["state"] == "results":
             context.update(profile_context(profile, _figure_json))
             if consultant and not (team or role):  # statement quality: the item analysis

@@ -1,24 +1,13 @@
 /* The campaign dashboard: draws the Plotly figures whose JSON sits in
-   <script type="application/json"> blocks beside their containers, and submits the
-   filter form when a list changes, and filters the comments by framework. A plain script with no inline code: the
+   <script type="application/json"> blocks beside their containers (with charts.js,
+   loaded before this script), and submits the filter form when a list changes, and
+   filters the comments by framework. A plain script with no inline code: the
    Content-Security-Policy allows only our own files. The figures come from
    reports/charts.py with a fixed width for static export; here they fill their card. */
 (function () {
   "use strict";
 
   var NARROW = 500; // px: below this, tighter margins, smaller fonts, shorter labels
-
-  function readJSON(id) {
-    var node = document.getElementById(id);
-    if (!node) return null;
-    try {
-      return JSON.parse(node.textContent);
-    } catch (error) {
-      return null;
-    }
-  }
-
-  var config = readJSON("plotly-config") || { displaylogo: false, displayModeBar: false, responsive: true };
 
   function shrinkFont(font, size) {
     font = font || {};
@@ -105,20 +94,17 @@
   }
 
   function draw(element) {
-    var figure = readJSON(element.getAttribute("data-figure"));
+    var figure = window.Charts.readJSON(element.getAttribute("data-figure"));
     if (!figure) {
       element.classList.add("chart-failed");
       return;
     }
-    var layout = figure.layout || {};
+    var layout = (figure.layout = figure.layout || {});
     delete layout.width; // fill the card; the height stays as designed
     layout.autosize = true;
     var width = element.clientWidth;
     if (width && width < NARROW) fitNarrow(layout, kindOf(element), width);
-    window.Plotly.newPlot(element, figure.data || [], layout, config).then(
-      function () { element.classList.add("chart-ready"); },
-      function () { element.classList.add("chart-failed"); }
-    );
+    window.Charts.plot(element, figure);
   }
 
   /* Draw every chart that is visible and not drawn yet; hidden ones (the radars on a
@@ -127,12 +113,7 @@
     document.querySelectorAll("[data-figure]").forEach(function (element) {
       if (element.getAttribute("data-drawn") || !element.offsetParent || !element.clientWidth) return;
       element.setAttribute("data-drawn", "true");
-      try {
-        draw(element);
-      } catch (error) {
-        element.classList.add("chart-failed");
-        if (window.console) window.console.warn("chart " + element.id + ": " + error);
-      }
+      window.Charts.drawOrFail(element, draw);
     });
   }
 

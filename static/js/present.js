@@ -3,8 +3,9 @@
    window, Esc back to the dashboard) or the buttons; the perception gap is revealed in a
    second step. The speaker's window (the same script, body.present-notes) follows the
    slide and the reveal over a BroadcastChannel and can step the slides too. The figures
-   are the dashboard's, drawn here from their JSON blocks when their slide is shown. A
-   plain script with no inline code: the Content-Security-Policy allows only our files. */
+   are the dashboard's, drawn here (with charts.js) from their JSON blocks when their
+   slide is shown. A plain script with no inline code: the Content-Security-Policy
+   allows only our files. */
 (function () {
   "use strict";
 
@@ -20,18 +21,6 @@
   var BASE_PX = 19.2; // the page's type at 1366 x 768 (2.5vh), for which the figures are made
 
   if (channelName && "BroadcastChannel" in window) channel = new window.BroadcastChannel(channelName);
-
-  function readJSON(id) {
-    var node = document.getElementById(id);
-    if (!node) return null;
-    try {
-      return JSON.parse(node.textContent);
-    } catch (error) {
-      return null;
-    }
-  }
-
-  var config = readJSON("plotly-config") || { displaylogo: false, displayModeBar: false, responsive: true };
 
   /* ------------------------------------------------------------------ figures */
 
@@ -72,7 +61,7 @@
       return;
     }
     if (typeof window.Plotly === "undefined" || !element.clientWidth || !element.clientHeight) return;
-    var figure = readJSON(element.getAttribute("data-figure"));
+    var figure = window.Charts.readJSON(element.getAttribute("data-figure"));
     element.setAttribute("data-drawn", "true");
     if (!figure) {
       element.classList.add("chart-failed");
@@ -84,21 +73,13 @@
     delete layout.width; // fill the slide's room: the figure's size was made for paper
     delete layout.height;
     layout.autosize = true;
-    window.Plotly.newPlot(element, figure.data || [], layout, config).then(
-      function () { element.classList.add("chart-ready"); },
-      function () { element.classList.add("chart-failed"); }
-    );
+    window.Charts.plot(element, figure);
   }
 
   function drawIn(slide) {
     slide.querySelectorAll("[data-figure]").forEach(function (element) {
       if (!element.offsetParent) return;
-      try {
-        draw(element);
-      } catch (error) {
-        element.classList.add("chart-failed");
-        if (window.console) window.console.warn("chart " + element.id + ": " + error);
-      }
+      window.Charts.drawOrFail(element, draw);
     });
   }
 
