@@ -200,7 +200,6 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Action “%(title)s” saved.") % {"title": action.title})
             _flag_past_due(request, action)
             return _done(request, campaign, f"#action-{action.pk}")
-    action.refresh_from_db()  # the page shows the stored action beside the refused input
     return _form_page(request, campaign, form, action=action, status=400)
 
 

@@ -8,7 +8,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -367,3 +369,18 @@ def test_a_read_only_link_shows_the_plan_but_offers_no_writes(report_campaign, c
     assert visitor.post(edit, action_data(action.dimension, title="X")).status_code == 302
     action.refresh_from_db()
     assert action.title == "Listen to complaints" and Action.objects.count() == 1
+
+
+def test_the_plan_costs_the_dashboard_the_same_queries_however_long(
+    owner_client, report_campaign, two_rounds
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get(dashboard_url(report_campaign)).status_code == 200
+        return len(captured)
+
+    add_note(action=an_action(report_campaign), text="Started")
+    one = queries()
+    for n in range(4):
+        add_note(action=an_action(report_campaign, title=f"Action {n}"), text="Started")
+    assert queries() == one
