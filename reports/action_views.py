@@ -112,6 +112,15 @@ def _flag_past_due(request: HttpRequest, action: Action) -> None:
         )
 
 
+def _form_url(request: HttpRequest, campaign: Campaign, action: Action | None) -> str:
+    """Where the action's form posts to: a new action's URL as it came (its dimension, its
+    `next`); an action's own page, also from the page its note was refused on."""
+    if action is None:
+        return request.get_full_path()
+    edit = reverse("reports:action_edit", args=[campaign.slug, action.pk])
+    return edit + ("?" + urlencode({"next": _next(request)}) if _next(request) else "")
+
+
 def _form_page(
     request: HttpRequest,
     campaign: Campaign,
@@ -130,7 +139,7 @@ def _form_page(
         "note_form": note_form or NoteForm(),
         "next": _next(request),
         "back_url": _next(request) or _plan_url(campaign),
-        "form_url": request.get_full_path(),
+        "form_url": _form_url(request, campaign, action),
         "today": timezone.localdate(),
     }
     return render(request, "reports/actions/form.html", context, status=status)

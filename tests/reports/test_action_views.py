@@ -206,6 +206,8 @@ def test_progress_notes_are_dated_and_the_latest_shows_in_the_plan(owner_client,
     owner_client.post(url, {"written_on": "2026-02-10", "text": "First journey mapped"})
     empty = owner_client.post(url, {"written_on": "2026-02-11", "text": "  "})
     assert empty.status_code == 400 and "Write what has happened." in empty.content.decode()
+    edit = reverse("reports:action_edit", args=[report_campaign.slug, action.pk])
+    assert f'action="{edit}"' in empty.content.decode()  # the action's form still saves it
     assert list(ActionNote.objects.values_list("text", flat=True)) == [
         "Kick-off held",
         "First journey mapped",
