@@ -92,8 +92,18 @@ def plan_for(
     # Follow-up belongs to the whole campaign: a team's scores say little of its actions.
     previous_slug = (profile.previous or {}).get("slug") if profile and not profile.scope else None
     before = _actions(campaign__slug=previous_slug) if previous_slug else []
-    names = dimension_names({a.dimension for a in actions + before}, language)
-    order = {code: i for i, code in enumerate(version_dimensions(campaign.questionnaire_version))}
+    # The profile knows the questionnaire's dimensions, in order and named: no queries
+    # for them on the dashboard, which builds one anyway.
+    if profile is not None:
+        codes = [d.code for d in profile.dimensions()]
+        known = (
+            {d.code: d.name for d in profile.dimensions()} if profile.language == language else {}
+        )
+    else:
+        codes, known = version_dimensions(campaign.questionnaire_version), {}
+    wanted = {a.dimension for a in actions + before}
+    names = {**known, **dimension_names(wanted - known.keys(), language)}
+    order = {code: i for i, code in enumerate(codes)}
     views = _in_order([_view(a, names, today) for a in actions], order)
     if not before or profile is None or profile.previous is None:
         return ActionPlan(actions=tuple(views))

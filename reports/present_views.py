@@ -215,6 +215,16 @@ def _team(request: HttpRequest) -> str | None:
     return request.GET.get("team", "").strip() or None
 
 
+def _add_action_url(request: HttpRequest, campaign: Campaign, slides: list[PresentSlide]) -> str:
+    """The new action's form from the closing slide, which it returns to afterwards
+    (present.js opens the slide of the URL's #number)."""
+    closing = next((n for n, s in enumerate(slides, 1) if s.kind == workshop.CLOSING), None)
+    if closing is None:
+        return ""
+    back = f"{request.get_full_path()}#{closing}"
+    return reverse("reports:action_create", args=[campaign.slug]) + "?" + urlencode({"next": back})
+
+
 def present_context(
     request: HttpRequest, campaign: Campaign, *, figures: bool = True
 ) -> dict[str, Any]:
@@ -265,6 +275,7 @@ def present_context(
     if live:
         slides.insert(1, live_slide())
     context["slides"] = slides
+    context["add_action_url"] = _add_action_url(request, campaign, slides)
     if live:
         link = campaign_rules.absolute(
             request.build_absolute_uri("/").rstrip("/"), campaign_rules.shared_path(campaign)

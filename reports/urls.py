@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    action_views,
     analysis_views,
     business_result_views,
     export_views,
@@ -29,6 +30,23 @@ urlpatterns: list = [
         "campaigns/<slug:slug>/links/<int:pk>/revoke/",
         link_views.report_link_revoke,
         name="report_link_revoke",
+    ),
+    path("campaigns/<slug:slug>/actions/new/", action_views.action_create, name="action_create"),
+    path("campaigns/<slug:slug>/actions/<int:pk>/", action_views.action_edit, name="action_edit"),
+    path(
+        "campaigns/<slug:slug>/actions/<int:pk>/notes/",
+        action_views.action_note,
+        name="action_note",
+    ),
+    path(
+        "campaigns/<slug:slug>/actions/<int:pk>/delete/",
+        action_views.action_delete,
+        name="action_delete",
+    ),
+    path(
+        "campaigns/<slug:slug>/actions/<int:pk>/carry-over/",
+        action_views.action_carry_over,
+        name="action_carry_over",
     ),
     path(
         "campaigns/<slug:slug>/business-results/",

@@ -18,13 +18,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, get_language_info
 from django.views.decorators.http import require_GET
 
 from assessment.access import consultant_campaign
 from assessment.models import Campaign, Response
-from reports import charts
+from reports import action_display, charts
+from reports.action_plan import plan_for
 from reports.data import load_teams
 from reports.presentation import profile_context, role_names
 from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
@@ -111,6 +113,17 @@ def page_profile(
     return profile, results_state(campaign, profile, final=final, filtered=bool(team or role))
 
 
+def _plan_context(campaign: Campaign, profile: Profile) -> dict[str, Any]:
+    """The action plan (and last round's actions) as the dashboard's cards show it."""
+    plan = plan_for(campaign, profile=profile, language=page_language(), today=timezone.localdate())
+    stage_names = {stage.code: stage.name for stage in profile.stages}
+    return {
+        "plan": plan,
+        "plan_rows": action_display.plan_rows(plan, stage_names),
+        "follow_up_rows": action_display.follow_up_rows(plan, stage_names),
+    }
+
+
 def dashboard_context(
     request: HttpRequest,
     campaign: Campaign,
@@ -160,6 +173,7 @@ def dashboard_context(
         context["response_rate_pct"] = None if rate is None else round(rate * 100)
         if context["state"] == "results":
             context.update(profile_context(profile, _figure_json))
+            context.update(_plan_context(campaign, profile))
             if consultant and not (team or role):  # statement quality: the item analysis
                 quality = dashboard_item_quality(
                     campaign, teams, profile.respondents, language=page_language()

@@ -40,6 +40,7 @@ from assessment import page_plan, respondent_cookie
 from assessment.models import Answer, Campaign, Invitation, Response
 from assessment.tokens import digest, new_token
 from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
+from reports.action_services import ActionInput, create_action
 from reports.business_result_services import set_result
 from reports.models import ReportJob, ReportLinkVisit
 from reports.report_jobs import make_report
@@ -194,6 +195,17 @@ def campaign_token(w: World) -> dict[str, Any]:
 
 def shared_token(w: World) -> dict[str, Any]:
     return {"token": w.report_token}
+
+
+def action_pk(w: World) -> dict[str, Any]:
+    return {"slug": w.campaign.slug, "pk": w.action_pk}
+
+
+QUICK_DIMENSION = "diamond.belief"  # a dimension of the quick scan
+
+
+def action_form_data(w: World, **extra) -> dict[str, Any]:
+    return {"dimension": QUICK_DIMENSION, "status": "planned", "target_score": "60", **extra}
 
 
 def in_days(days: int) -> str:
@@ -427,6 +439,53 @@ MATRIX: dict[str, Spec] = {
             ),
         ),
     ),
+    # The action plan: written by the campaign's consultants only; an action is found
+    # only under its own campaign (carried over: under the next round's).
+    "reports:action_create": Spec(
+        slug,
+        get=consultant_only(),  # without ?dimension=: choose the dimension first
+        post=Post(
+            lambda w: action_form_data(w, title="Added by a POST"),
+            consultant_only(to_prefix("/campaigns/owners-campaign/dashboard/#action-")),
+        ),
+        query="?dimension=" + QUICK_DIMENSION,
+    ),
+    "reports:action_edit": Spec(
+        action_pk,
+        get=consultant_only(),
+        post=Post(
+            lambda w: action_form_data(w, title="Renamed by a POST"),
+            consultant_only(
+                to(lambda w: w.url("reports:dashboard", slug=w.slug) + f"#action-{w.action_pk}")
+            ),
+        ),
+    ),
+    "reports:action_note": Spec(
+        action_pk,
+        get=post_only(),
+        post=Post(
+            lambda w: {"written_on": in_days(0), "text": "Progress by a POST"},
+            consultant_only(
+                to(lambda w: w.url("reports:action_edit", slug=w.slug, pk=w.action_pk) + "#notes")
+            ),
+        ),
+    ),
+    "reports:action_delete": Spec(
+        action_pk,
+        get=consultant_only(),  # the confirmation
+        post=Post(
+            lambda w: {},
+            consultant_only(to(lambda w: w.url("reports:dashboard", slug=w.slug) + "#actions")),
+        ),
+    ),
+    "reports:action_carry_over": Spec(
+        lambda w: {"slug": w.slug, "pk": w.previous_action_pk},
+        get=post_only(),
+        post=Post(
+            lambda w: {},
+            consultant_only(to_prefix("/campaigns/owners-campaign/actions/")),
+        ),
+    ),
     # ---------------------------------------------------------------- read-only link
     # Public by design: the token is the key, for anyone who holds it (the world's link
     # shows the dashboard and offers the PDF). Its visits are a log, left out of the
@@ -515,6 +574,8 @@ class World:
     role: str = ""
     report_token: str = ""  # a read-only link to the campaign: dashboard and PDF
     report_link_pk: int = 0
+    action_pk: int = 0  # an action of the campaign
+    previous_action_pk: int = 0  # an action of its previous round
 
     @property
     def slug(self) -> str:
@@ -617,6 +678,18 @@ def world(banks, quick_version, settings) -> World:
         period_start=dt.date(2025, 1, 1),
         period_end=dt.date(2025, 12, 31),
     )
+    action = create_action(
+        campaign=campaign, data=ActionInput(dimension=QUICK_DIMENSION, title="Map the journey")
+    )
+    previous = CampaignFactory(
+        organisation=organisation, slug="owners-last-round", questionnaire_version=quick_version
+    )
+    Campaign.objects.filter(pk=previous.pk).update(
+        created_at=campaign.created_at - dt.timedelta(days=365)
+    )
+    previous_action = create_action(
+        campaign=previous, data=ActionInput(dimension=QUICK_DIMENSION, title="Last year's")
+    )
     clients = {
         ANON: Client(),
         RESPONDENT: respondent,
@@ -642,6 +715,8 @@ def world(banks, quick_version, settings) -> World:
         resume_code=credentials.code,
         report_token=shared.token,
         report_link_pk=shared.link.pk,
+        action_pk=action.pk,
+        previous_action_pk=previous_action.pk,
     )
 
 
