@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.functional import Promise
 
 from assessment.models import Campaign
@@ -72,35 +73,47 @@ def results_of(campaign: Campaign) -> list[BusinessResult]:
     return sorted(found, key=lambda r: order.get(r.metric, len(order)))
 
 
+def _same_series(campaign: Campaign, prefix: str = "") -> Q:
+    """The organisation's rounds on the same questionnaire up to `campaign` (created
+    before it, or it), as a filter on campaigns or, with `prefix`, on their rows."""
+    return Q(
+        **{
+            f"{prefix}organisation_id": campaign.organisation_id,
+            f"{prefix}questionnaire_version__questionnaire_id": (
+                campaign.questionnaire_version.questionnaire_id
+            ),
+            f"{prefix}created_at__lt": campaign.created_at,
+        }
+    ) | Q(**{f"{prefix}pk": campaign.pk})
+
+
+def results_up_to(campaign: Campaign) -> list[BusinessResult]:
+    """The figures of `campaign` and of the organisation's earlier rounds on the same
+    questionnaire, in the order of `business_results.METRICS`. One query."""
+    order = {m.code: i for i, m in enumerate(business_results.METRICS)}
+    found = BusinessResult.objects.filter(_same_series(campaign, "campaign__"))
+    return sorted(found, key=lambda r: order.get(r.metric, len(order)))
+
+
 def organisation_rounds(campaign: Campaign) -> list[Campaign]:
     """The organisation's rounds on the same questionnaire up to and including
     `campaign`, oldest first: the rounds of the harvest's trend (their indexes compare,
     as the trend of the scores does)."""
     earlier = (
-        Campaign.objects.filter(
-            organisation_id=campaign.organisation_id,
-            questionnaire_version__questionnaire_id=campaign.questionnaire_version.questionnaire_id,
-            created_at__lte=campaign.created_at,
-        )
+        Campaign.objects.filter(_same_series(campaign))
         .exclude(pk=campaign.pk)
         .order_by("created_at", "pk")
     )
     return [*earlier, campaign]
 
 
-def figures_by_round(rounds: list[Campaign]) -> dict[int, dict[str, Decimal]]:
-    """Campaign pk -> its figures (metric code -> value). One query."""
-    out: dict[int, dict[str, Decimal]] = {c.pk: {} for c in rounds}
-    rows = BusinessResult.objects.filter(campaign__in=rounds).values_list(
-        "campaign_id", "metric", "value"
-    )
-    for campaign_id, metric, value in rows:
-        out[campaign_id][metric] = value
-    return out
-
-
-def trend(rounds: list[Campaign], indexes: dict[int, float | None]) -> list[TrendPoint]:
+def trend(
+    rounds: list[Campaign], indexes: dict[int, float | None], results: list[BusinessResult]
+) -> list[TrendPoint]:
     """The harvest across `rounds`: each round's name, index (`indexes`, by campaign pk,
-    as the round's own release shows it) and figures."""
-    figures = figures_by_round(rounds)
+    as the round's own release shows it) and figures (from `results`)."""
+    figures: dict[int, dict[str, Decimal]] = {c.pk: {} for c in rounds}
+    for result in results:
+        if result.campaign_id in figures:
+            figures[result.campaign_id][result.metric] = result.value
     return [TrendPoint(c.name, indexes.get(c.pk), figures[c.pk]) for c in rounds]

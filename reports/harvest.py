@@ -5,7 +5,6 @@ consultant edits the figures after the fieldwork."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,7 +12,7 @@ from typing import Any
 
 from assessment.models import Campaign
 from reports import business_results
-from reports.business_result_services import organisation_rounds, results_of, trend
+from reports.business_result_services import organisation_rounds, results_up_to, trend
 from reports.business_results import Metric, TrendPoint
 from reports.profile import Profile
 from reports.profile_builder import build_profile
@@ -105,21 +104,24 @@ def harvest_for(campaign: Campaign, profile: Profile | None) -> Harvest:
     """The campaign's figures and, when an earlier round of the organisation has figures
     too, every round's figures beside its index. `profile` is the campaign's whole
     profile (its index is this round's point); None reads no index for this round."""
+    results = results_up_to(campaign)
     figures = tuple(
         HarvestFigure(
             business_results.BY_CODE[r.metric], r.value, r.period_start, r.period_end, r.source
         )
-        for r in results_of(campaign)
-        if r.metric in business_results.BY_CODE
+        for r in results
+        if r.campaign_id == campaign.pk and r.metric in business_results.BY_CODE
     )
-    rounds = organisation_rounds(campaign)
     this_round = profile.overall_score if profile is not None else None
-    points = trend(rounds, {campaign.pk: this_round})
-    if any(p.figures for p in points[:-1]):  # a trend to show: read the earlier indexes
-        language = profile.language if profile is not None else campaign.language
-        indexes = {c.pk: _index(c, language) for c in rounds[:-1]}
-        points = [
-            dataclasses.replace(point, index=indexes[c.pk]) if c.pk in indexes else point
-            for c, point in zip(rounds, points, strict=True)
-        ]
-    return Harvest(figures=figures, points=tuple(points))
+    if all(r.campaign_id == campaign.pk for r in results):  # no trend: this round alone
+        return Harvest(
+            figures=figures,
+            points=(
+                TrendPoint(campaign.name, this_round, {f.metric.code: f.value for f in figures}),
+            ),
+        )
+    language = profile.language if profile is not None else campaign.language
+    rounds = organisation_rounds(campaign)
+    indexes = {c.pk: _index(c, language) for c in rounds if c.pk != campaign.pk}
+    indexes[campaign.pk] = this_round
+    return Harvest(figures=figures, points=tuple(trend(rounds, indexes, results)))

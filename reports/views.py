@@ -28,6 +28,7 @@ from assessment.models import Campaign, Response
 from reports import action_display, charts
 from reports.action_plan import plan_for
 from reports.data import load_teams
+from reports.harvest import harvest_for, harvest_rows
 from reports.presentation import profile_context, role_names
 from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
 from reports.profile_builder import build_profile
@@ -174,6 +175,9 @@ def dashboard_context(
         if context["state"] == "results":
             context.update(profile_context(profile, _figure_json))
             context.update(_plan_context(campaign, profile))
+            if not (team or role):  # business results belong to the whole organisation
+                harvest = harvest_for(campaign, profile)
+                context.update(harvest=harvest, harvest_rows=harvest_rows(harvest))
             if consultant and not (team or role):  # statement quality: the item analysis
                 quality = dashboard_item_quality(
                     campaign, teams, profile.respondents, language=page_language()

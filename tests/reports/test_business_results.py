@@ -16,6 +16,7 @@ from reports.business_result_services import (
     organisation_rounds,
     remove_result,
     results_of,
+    results_up_to,
     set_result,
     trend,
 )
@@ -150,7 +151,11 @@ def test_the_harvest_puts_each_rounds_figures_beside_its_index(two_rounds):
 
     rounds = organisation_rounds(second)
     assert [c.name for c in rounds] == ["2025", "2026"]
-    points = trend(rounds, {first.pk: 48.5, second.pk: 55.0})
+    results = results_up_to(second)
+    # One query reads the figures of the round and of those before it, none of later ones.
+    assert {r.campaign_id for r in results} == {first.pk, second.pk}
+    assert {r.campaign_id for r in results_up_to(first)} == {first.pk}
+    points = trend(rounds, {first.pk: 48.5, second.pk: 55.0}, results)
     assert points == [
         TrendPoint("2025", 48.5, {"nps": Decimal("12")}),
         TrendPoint("2026", 55.0, {"nps": Decimal("21"), "churn": Decimal("8.5")}),
