@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from assessment.access import consultant_campaign
 from assessment.models import Campaign, Response
 from reports import charts
+from reports.action_export import profile_export
 from reports.data import load_teams
 from reports.presentation import profile_context, role_names
 from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
@@ -48,10 +49,11 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 @require_GET
 @login_required
 def export_json(request: HttpRequest, slug: str) -> HttpResponse:
-    """The maturity profile of the whole campaign (the JSON of `export_profile`)."""
+    """The maturity profile of the whole campaign and its action plan (the JSON of
+    `export_profile`)."""
     campaign = consultant_campaign(request, slug)
     profile = build_profile(campaign, language=page_language())
-    text = json.dumps(profile.as_dict(), ensure_ascii=False, indent=2)
+    text = json.dumps(profile_export(campaign, profile), ensure_ascii=False, indent=2)
     response = HttpResponse(text + "\n", content_type="application/json; charset=utf-8")
     return _attachment(response, f"{campaign.slug}-profile.json")
 
