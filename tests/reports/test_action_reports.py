@@ -36,6 +36,7 @@ from reports.presentation import profile_context
 from reports.profile_builder import build_profile
 from reports.responses_export import ACTIONS_SHEET, export_responses_xlsx
 from reports.slides import build_slides
+from tests.builders import assert_export_shape
 from tests.reports.test_pdf import one_line, pdf_text
 
 
@@ -110,6 +111,7 @@ def test_the_export_holds_the_actions_beside_the_profile(
     out = io.StringIO()
     call_command("export_profile", report_campaign.slug, stdout=out)
     data = json.loads(out.getvalue())
+    assert_export_shape(data)
 
     profile = build_profile(report_campaign)
     assert {k: v for k, v in data.items() if k not in ("actions", "follow_up")} == json.loads(
