@@ -3,9 +3,10 @@ title, speaker's notes and rows. Shared by the editable PowerPoint (`reports.sli
 and the present mode in the browser (`reports.present_views`), so both show the same
 slides with the same texts and numbers.
 
-Pure given a profile with results and its `presentation.profile_context` (the
-arrangement the dashboard and the PDF share: groups below k stay hidden there, and so
-here). Call it in the profile's language (``translation.override``).
+Pure given a profile with results, its `presentation.profile_context` (the arrangement
+the dashboard and the PDF share: groups below k stay hidden there, and so here) and the
+campaign's action plan (`reports.action_plan.plan_for`), which the closing slide shows.
+Call it in the profile's language (``translation.override``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class WorkshopSlide:
 
     @property
     def more_actions_text(self) -> str:
-        """ "and 3 more actions in the report" ("" when all fit)."""
+        """The line under the closing slide's table, "and 3 more actions in the report"
+        ("" when all fit)."""
         if not self.more_actions:
             return ""
         return ngettext(
