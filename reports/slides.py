@@ -335,7 +335,7 @@ class Walk(OpeningSlides):
             slide,
             MARGIN,
             top,
-            column_widths(BODY_WIDTH, [0.19, 0.32, 0.13, 0.13, 0.11, 0.12]),
+            column_widths(BODY_WIDTH, [0.17, 0.31, 0.12, 0.13, 0.11, 0.16]),
             rows,
             fills=overdue,
             row_height=Inches(0.6),
@@ -344,7 +344,7 @@ class Walk(OpeningSlides):
             deck.text(
                 slide,
                 MARGIN,
-                HEIGHT - Inches(0.75),
+                HEIGHT - Inches(0.65),
                 BODY_WIDTH,
                 Inches(0.5),
                 [Line(plan_slide.more_actions_text, MIN_PT, False, MUTED)],

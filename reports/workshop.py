@@ -26,8 +26,10 @@ from reports.profile import Profile
 
 GAP_ROWS = 5  # dimensions on the perception-gap slide: the largest gaps
 # Actions on the closing slide: more would not be readable from the back of the room;
-# the slide says how many more the report lists.
-ACTION_ROWS = 6
+# the slide says how many more the report lists. A longer title is shortened there too
+# (the report prints it whole), so that a row keeps to two lines.
+ACTION_ROWS = 5
+ACTION_TITLE_CHARS = 55
 
 # The kinds of slide, in the order of the walk.
 COVER, QUESTION, RESPONSE_RATE, INDEX = "cover", "question", "response_rate", "index"
@@ -213,7 +215,7 @@ def closing_slide(profile: Profile, actions: ActionPlan) -> WorkshopSlide:
         CLOSING,
         title,
         "\n\n".join(notes),
-        heading=_("What we agreed, per dimension: who takes it on, by when, and the target."),
+        heading=_("Per dimension: who takes it on, by when, and the target."),
         actions=tuple(rows[:ACTION_ROWS]),
         more_actions=max(0, len(rows) - ACTION_ROWS),
     )
@@ -227,7 +229,7 @@ def action_rows(actions: ActionPlan, names: dict[str, str]) -> list[ActionRow]:
             rows.append(
                 ActionRow(
                     dimension=dimension if index == 0 else "",
-                    title=line.action.title,
+                    title=shortened(line.action.title, ACTION_TITLE_CHARS),
                     owner=line.action.owner,
                     due=f"{line.due} ({action_texts.overdue_text()})" if overdue else line.due,
                     status=line.status,
@@ -236,6 +238,10 @@ def action_rows(actions: ActionPlan, names: dict[str, str]) -> list[ActionRow]:
                 )
             )
     return rows
+
+
+def shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def cover_notes(profile: Profile) -> str:

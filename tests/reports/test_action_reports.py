@@ -410,3 +410,13 @@ def test_the_present_mode_closes_with_the_actions(
     assert "Map the customer journey" in closing_html
     assert '<tr class="overdue">' in closing_html
     assert "=HYPERLINK(&quot;http://evil&quot;)" in closing_html  # escaped, not markup
+
+
+def test_a_long_title_is_shortened_on_the_slide_and_whole_in_the_report(
+    report_campaign, dimensions
+):
+    title = "abcdefghij" * 20
+    create_action(campaign=report_campaign, data=ActionInput(dimension=dimensions[0], title=title))
+    (row,) = closing(report_campaign).actions
+    assert len(row.title) == workshop.ACTION_TITLE_CHARS and row.title.endswith("…")
+    assert title in pdf.render_html(pdf.report_input(report_campaign, "en"))
