@@ -18,7 +18,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from questionnaires.models import QuestionnaireVersion, VersionItem
 
@@ -147,24 +147,30 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """An Excel workbook with one sheet, ``responses``; text cells are never formulas."""
+def xlsx_bytes(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    more_sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]] = (),
+) -> bytes:
+    """An Excel workbook whose first sheet is ``responses``, then `more_sheets` (title,
+    header, rows); text cells are never formulas."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("responses")
-
-    def cell(value: Cell) -> WriteOnlyCell | int | None:
+    def cell(sheet: Any, value: Cell) -> WriteOnlyCell | int | None:
         if not isinstance(value, str):
             return value
         text = WriteOnlyCell(sheet, value=_XLSX_ILLEGAL.sub("", value))
         text.data_type = "s"
         return text
 
-    sheet.append([cell(h) for h in header])
-    for row in rows:
-        sheet.append([cell(v) for v in row])
+    workbook = Workbook(write_only=True)
+    for title, sheet_header, sheet_rows in (("responses", header, rows), *more_sheets):
+        sheet = workbook.create_sheet(title)
+        sheet.append([cell(sheet, h) for h in sheet_header])
+        for row in sheet_rows:
+            sheet.append([cell(sheet, v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

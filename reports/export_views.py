@@ -1,4 +1,6 @@
-"""Downloading a campaign's respondent-level data (CSV / XLSX), owner only and audited.
+"""Downloading a campaign's respondent-level data (CSV / XLSX), owner only and audited,
+and its action plan as CSV (`export_actions`: no respondent's data, so any consultant of
+the campaign, like the profile's JSON).
 
 GET shows what the file holds and a warning; the download is a POST from that page
 (CSRF-protected), so a link, a prefetch or a crawler never downloads anything. The
@@ -16,11 +18,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.access import consultant_campaign
 from assessment.models import Response
-from reports.responses_export import CSV, XLSX, export_responses, exported_responses
+from reports.responses_export import (
+    CONTENT_TYPES,
+    CSV,
+    XLSX,
+    export_actions_csv,
+    export_responses,
+    exported_responses,
+)
 from reports.views import private_download
 
 FORMAT_NAMES = {CSV: "CSV", XLSX: "Excel (XLSX)"}
@@ -48,6 +57,15 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     return _export(request, slug, XLSX)
+
+
+@require_GET
+@login_required
+def export_actions(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = consultant_campaign(request, slug)
+    return private_download(
+        export_actions_csv(campaign), CONTENT_TYPES[CSV], f"{campaign.slug}-actions.csv"
+    )
 
 
 def _export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
@@ -78,6 +96,7 @@ def _export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
         "format_name": FORMAT_NAMES[file_format],
         "other_url": reverse(f"reports:export_{other}", args=[campaign.slug]),
         "other_format_name": FORMAT_NAMES[other],
+        "actions_url": reverse("reports:export_actions", args=[campaign.slug]),
         "rows": exported_responses(campaign).count(),
         "test_responses": Response.objects.filter(
             campaign=campaign, status=Response.SUBMITTED, is_test=True

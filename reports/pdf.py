@@ -21,15 +21,18 @@ from typing import Any
 
 import plotly.graph_objects as go
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from assessment.campaigns import closing_day, opening_day
 from assessment.models import Campaign
 from questionnaires.models import Dimension
-from reports import chart_images, print_charts, print_svg
+from reports import action_texts, chart_images, print_charts, print_svg
 from reports import charts as chart_figures
+from reports.action_plan import plan_for
+from reports.action_rules import ActionPlan
+from reports.charts.common import stage_names
 from reports.presentation import against_organisation, profile_context
 from reports.profile import Profile, StageText
 from reports.profile_builder import build_profile
@@ -39,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it when the report's layout changes, so that reports
 # made by an older layout are made again.
-LAYOUT_VERSION = 6
+LAYOUT_VERSION = 7
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed
@@ -69,13 +72,17 @@ class ReportInput:
     organisation: Profile | None = None
     # False for the version a read-only link without comments offers: no comments at all.
     comments: bool = True
+    # The campaign's actions (a team report shows them too, without last round's
+    # follow-up, which is for the whole campaign).
+    actions: ActionPlan = ActionPlan()
 
     @property
     def language(self) -> str:
         return self.profile.language
 
     def signature(self) -> str:
-        """Changes whenever anything the report shows changes (and with its layout)."""
+        """Changes whenever anything the report shows changes, the action plan included
+        (and with its layout)."""
         content = dataclasses.asdict(self)
         for profile in (content["profile"], content["organisation"]):
             if profile is not None:
@@ -114,6 +121,9 @@ def report_input(
         checklist=_checklist(profile.language),
         organisation=build_profile(campaign, language=language) if team else None,
         comments=comments,
+        actions=plan_for(
+            campaign, profile=profile, language=profile.language, today=timezone.localdate()
+        ),
     )
 
 
@@ -274,6 +284,7 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
     by_size = context["gaps_by_size"]
     changes = sorted(context["changes"], key=lambda r: abs(r.dim.change), reverse=True)
     rate = profile.response_rate
+    names = stage_names(profile)
     return {
         **context,
         "profile": profile,
@@ -296,6 +307,8 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         "against_organisation": (
             against_organisation(profile, report.organisation) if report.organisation else []
         ),
+        "action_groups": action_texts.lines_by_dimension(report.actions, names),
+        "follow_up": action_texts.follow_up_lines(report.actions, names),
         "chart_set": charts,  # its `failure` is known only once the charts are drawn
         # (framework name or None, chart) per long chart: whole, or in parts that fit a page.
         "chart_parts": chart_parts,

@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -31,6 +32,8 @@ from assessment.models import Campaign
 from assessment.progress import campaign_progress
 from assessment.qr import qr_svg
 from reports import charts, workshop
+from reports.action_plan import plan_for
+from reports.action_rules import ActionPlan
 from reports.presentation import profile_context
 from reports.print_charts import of_frameworks
 from reports.profile import Profile
@@ -149,14 +152,18 @@ def _teams_hidden(profile: Profile, item: workshop.WorkshopSlide) -> PresentSlid
 
 
 def walk_slides(
-    profile: Profile, context: dict[str, Any], *, figures: bool = True
+    profile: Profile,
+    context: dict[str, Any],
+    *,
+    actions: ActionPlan | None = None,
+    figures: bool = True,
 ) -> list[PresentSlide]:
     """The walk as the present mode shows it: the gap's question and answer as one slide
     with a reveal; each slide with the dashboard's figure of its subject (none for the
     speaker's window, `figures` False); when every team is hidden, one slide instead of
-    a heatmap per framework."""
+    a heatmap per framework; the closing slide shows `actions`."""
     slides: list[PresentSlide] = []
-    plan = workshop.plan(profile, context)
+    plan = workshop.plan(profile, context, actions)
     for index, item in enumerate(plan):
         if item.kind == workshop.GAP_ANSWER:
             continue  # revealed on the question's slide
@@ -254,7 +261,12 @@ def present_context(
         context["profile"] = profile
         if context["state"] == "results":
             arranged = profile_context(profile, _keep)
-            context["slides"] = walk_slides(profile, arranged, figures=figures)
+            context["action_plan"] = plan_for(
+                campaign, profile=profile, language=profile.language, today=timezone.localdate()
+            )
+            context["slides"] = walk_slides(
+                profile, arranged, actions=context["action_plan"], figures=figures
+            )
             context["rate"] = workshop.response_rate(profile)
             context.update(
                 {

@@ -12,13 +12,16 @@ Two forms:
 * **full**, for a backup or a move to another database: every team, role and comment,
   in a stable order (oldest response first), with the respondent ids as stored, and
   ``web-<id>`` for responses made in the browser. `import_responses` reads it back.
+
+The XLSX holds the campaign's action plan on a second sheet, "Actions"; the CSV, one
+table of responses, leaves it to a download of its own (`export_actions_csv`).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -37,6 +40,7 @@ from assessment.response_file import (
     item_columns,
     xlsx_bytes,
 )
+from reports.action_export import ACTION_COLUMNS, campaign_action_rows
 
 DEFAULT, FULL = "default", "full"
 CSV, XLSX = "csv", "xlsx"
@@ -45,10 +49,8 @@ COMMENT_JOINER = " | "
 WEB_PREFIX = "web-"
 _NO_ANSWER, _DONT_KNOW = 0, 6  # a row's answers are kept as bytes: 1-5, or these
 
-WRITERS: dict[str, tuple[Callable[..., bytes], str]] = {
-    CSV: (csv_bytes, CSV_CONTENT_TYPE),
-    XLSX: (xlsx_bytes, XLSX_CONTENT_TYPE),
-}
+CONTENT_TYPES = {CSV: CSV_CONTENT_TYPE, XLSX: XLSX_CONTENT_TYPE}
+ACTIONS_SHEET = "Actions"  # the XLSX's second sheet: the campaign's action plan
 
 
 @dataclass(frozen=True)
@@ -216,8 +218,19 @@ def export_responses_csv(campaign: Campaign, *, full: bool = False) -> bytes:
 
 def export_responses_xlsx(campaign: Campaign, *, full: bool = False) -> bytes:
     """The XLSX file, not audited: hand it to a person only through `export_responses`."""
-    table = export_table(campaign, full=full)
-    return xlsx_bytes(table.header, table.rows)
+    return _xlsx(campaign, export_table(campaign, full=full))
+
+
+def _xlsx(campaign: Campaign, table: ExportTable) -> bytes:
+    """The responses, and the action plan on a sheet of its own."""
+    actions = (ACTIONS_SHEET, ACTION_COLUMNS, campaign_action_rows(campaign))
+    return xlsx_bytes(table.header, table.rows, more_sheets=[actions])
+
+
+def export_actions_csv(campaign: Campaign) -> bytes:
+    """The campaign's action plan as a CSV file of its own: the response file is one table
+    of responses, and an action is not a response."""
+    return csv_bytes(ACTION_COLUMNS, campaign_action_rows(campaign))
 
 
 def export_responses(
@@ -237,9 +250,8 @@ def export_responses(
     The file is made before the (short) audit transaction, so no lock is held while it
     is written.
     """
-    write, content_type = WRITERS[file_format]
     table = export_table(campaign, full=full)
-    content = write(table.header, table.rows)
+    content = _xlsx(campaign, table) if file_format == XLSX else csv_bytes(table.header, table.rows)
     entry = _audit_export(
         campaign=campaign,
         user=user,
@@ -256,7 +268,9 @@ def export_responses(
     )
     suffix = "-full" if full else ""
     filename = f"{campaign.slug}-responses{suffix}.{file_format}"
-    return ExportFile(content=content, content_type=content_type, filename=filename, audit=entry)
+    return ExportFile(
+        content=content, content_type=CONTENT_TYPES[file_format], filename=filename, audit=entry
+    )
 
 
 @transaction.atomic

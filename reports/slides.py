@@ -1,10 +1,11 @@
 """The workshop as an editable PowerPoint: the walk of the present mode, slide by slide,
 with native charts, tables as tables and the speaker's notes in the notes pane.
 
-`build_slides(profile)` is pure given the profile: every number comes from
-`reports.presentation.profile_context`, the arrangement the dashboard and the PDF share
-(groups below k stay hidden there, and so here), and is formatted as they format it (one
-decimal, the language's decimal mark). `reports.slides_draw` does the drawing.
+`build_slides(profile, actions)` is pure given the profile and the action plan: every
+number comes from `reports.presentation.profile_context`, the arrangement the dashboard
+and the PDF share (groups below k stay hidden there, and so here), and is formatted as
+they format it (one decimal, the language's decimal mark). `reports.slides_draw` does
+the drawing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches
 
 from reports import charts
+from reports.action_rules import ActionPlan
 from reports.charts.common import format_change, format_number
 from reports.presentation import profile_context
 from reports.profile import Profile
@@ -32,6 +34,7 @@ from reports.slides_draw import (
     HIGHLIGHT,
     INK,
     MARGIN,
+    MIN_PT,
     MUTED,
     PALE,
     PREVIOUS,
@@ -59,7 +62,7 @@ __all__ = ["GAP_ROWS", "build_slides"]
 
 # Part of the cache key of the slides made in the background (reports/report_jobs.py):
 # raise it when the slides' layout changes, so that decks made by an older one are made again.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 MANAGEMENT = "0f4c75"  # reports/charts/gap.py
 EMPLOYEES = "d08a2e"
 
@@ -69,26 +72,34 @@ def no_chart(name: str, figure: Any) -> None:
     return None
 
 
-def build_slides(profile: Profile) -> bytes:
-    """The deck of a profile with results (whole campaign or one team), in its language."""
+def build_slides(profile: Profile, actions: ActionPlan | None = None) -> bytes:
+    """The deck of a profile with results (whole campaign or one team), in its language,
+    closing with the campaign's `actions`."""
     with translation.override(profile.language):
         context = profile_context(profile, no_chart)
         deck = Deck(profile.language)
-        Walk(deck, profile, context).all()
+        Walk(deck, profile, context, actions).all()
         return deck.save()
 
 
 class Walk(OpeningSlides):
     """The slides in the order of the workshop."""
 
-    def __init__(self, deck: Deck, profile: Profile, context: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        deck: Deck,
+        profile: Profile,
+        context: dict[str, Any],
+        actions: ActionPlan | None = None,
+    ) -> None:
         self.deck, self.profile, self.context = deck, profile, context
+        self.actions = actions
         self.team = profile.scope.get("team")
         self.k = profile.anonymity_threshold
 
     def all(self) -> None:
         """Each slide of the walk (`reports.workshop.plan`), drawn by the method of its kind."""
-        for slide in plan(self.profile, self.context):
+        for slide in plan(self.profile, self.context, self.actions):
             getattr(self, slide.kind)(slide)
 
     # ------------------------------------------------------------------ frameworks
@@ -314,16 +325,42 @@ class Walk(OpeningSlides):
             BODY_TOP - Inches(0.1),
             BODY_WIDTH,
             Inches(0.6),
-            [Line(_("For each priority: what will we do, who takes it on, and by when?"), 24)],
+            [Line(plan_slide.heading, 24)],
         )
-        rows = [[_("Priority"), _("What will we do?"), _("Who?"), _("By when?")]] + [
-            [row.dim.name, "", "", ""] for row in self.context["priorities"]
+        top = BODY_TOP + Inches(0.7)
+        if not plan_slide.actions:  # an empty row per priority, to fill in together
+            rows = [[_("Priority"), _("What will we do?"), _("Who?"), _("By when?")]] + [
+                [row.dim.name, "", "", ""] for row in self.context["priorities"]
+            ]
+            deck.table(
+                slide,
+                MARGIN,
+                top,
+                column_widths(BODY_WIDTH, [0.32, 0.4, 0.14, 0.14]),
+                rows,
+                row_height=Inches(1.0),
+            )
+            return
+        header = [_("Dimension"), _("Action"), _("Owner"), _("Due"), _("Status"), _("Target")]
+        rows = [header] + [
+            [a.dimension, a.title, a.owner, a.due, a.status, a.target] for a in plan_slide.actions
         ]
+        overdue = {(i, 3): HIGHLIGHT for i, a in enumerate(plan_slide.actions, 1) if a.overdue}
         deck.table(
             slide,
             MARGIN,
-            BODY_TOP + Inches(0.7),
-            column_widths(BODY_WIDTH, [0.32, 0.4, 0.14, 0.14]),
+            top,
+            column_widths(BODY_WIDTH, [0.17, 0.31, 0.12, 0.13, 0.11, 0.16]),
             rows,
-            row_height=Inches(1.0),
+            fills=overdue,
+            row_height=Inches(0.6),
         )
+        if plan_slide.more_actions:
+            deck.text(
+                slide,
+                MARGIN,
+                HEIGHT - Inches(0.65),
+                BODY_WIDTH,
+                Inches(0.5),
+                [Line(plan_slide.more_actions_text, MIN_PT, False, MUTED)],
+            )

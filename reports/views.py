@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from assessment.access import consultant_campaign
 from assessment.models import Campaign, Response
 from reports import action_display, charts
+from reports.action_export import profile_export
 from reports.action_plan import plan_for
 from reports.data import load_teams
 from reports.harvest import harvest_for, harvest_rows
@@ -53,10 +54,11 @@ def private_download(content: str | bytes, content_type: str, filename: str) -> 
 @require_GET
 @login_required
 def export_json(request: HttpRequest, slug: str) -> HttpResponse:
-    """The maturity profile of the whole campaign (the JSON of `export_profile`)."""
+    """The maturity profile of the whole campaign and its action plan (the JSON of
+    `export_profile`)."""
     campaign = consultant_campaign(request, slug)
     profile = build_profile(campaign, language=page_language())
-    text = json.dumps(profile.as_dict(), ensure_ascii=False, indent=2)
+    text = json.dumps(profile_export(campaign, profile), ensure_ascii=False, indent=2)
     return private_download(
         text + "\n", "application/json; charset=utf-8", f"{campaign.slug}-profile.json"
     )

@@ -3,9 +3,10 @@ title, speaker's notes and rows. Shared by the editable PowerPoint (`reports.sli
 and the present mode in the browser (`reports.present_views`), so both show the same
 slides with the same texts and numbers.
 
-Pure given a profile with results and its `presentation.profile_context` (the
-arrangement the dashboard and the PDF share: groups below k stay hidden there, and so
-here). Call it in the profile's language (``translation.override``).
+Pure given a profile with results, its `presentation.profile_context` (the arrangement
+the dashboard and the PDF share: groups below k stay hidden there, and so here) and the
+campaign's action plan (`reports.action_plan.plan_for`), which the closing slide shows.
+Call it in the profile's language (``translation.override``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.charts.common import format_change, format_number
+from reports import action_texts
+from reports.action_rules import ActionPlan
+from reports.charts.common import format_change, format_number, stage_names
 from reports.presentation import DimensionRow, FrameworkBlock, GapRow, GroupColumn
 from reports.profile import Profile
 
 GAP_ROWS = 5  # dimensions on the perception-gap slide: the largest gaps
+# Actions on the closing slide: more would not be readable from the back of the room;
+# the slide says how many more the report lists. A longer title is shortened there too
+# (the report prints it whole), so that a row keeps to two lines.
+ACTION_ROWS = 5
+ACTION_TITLE_CHARS = 55
 
 # The kinds of slide, in the order of the walk.
 COVER, QUESTION, RESPONSE_RATE, INDEX = "cover", "question", "response_rate", "index"
@@ -47,7 +55,34 @@ class WorkshopSlide:
     number: int = 0  # a priority's number
     teams: tuple[GroupColumn, ...] = ()  # a heatmap's teams
     gaps: tuple[GapRow, ...] = ()  # the perception gaps shown
-    heading: str = ""  # the line under the title (the gaps shown)
+    heading: str = ""  # the line under the title (the gaps shown, the closing's question)
+    actions: tuple[ActionRow, ...] = ()  # the closing slide's action plan
+    more_actions: int = 0  # the plan's actions that do not fit on the closing slide
+
+    @property
+    def more_actions_text(self) -> str:
+        """The line under the closing slide's table, "and 3 more actions in the report"
+        ("" when all fit)."""
+        if not self.more_actions:
+            return ""
+        return ngettext(
+            "and %(n)s more action in the report",
+            "and %(n)s more actions in the report",
+            self.more_actions,
+        ) % {"n": self.more_actions}
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action on the closing slide, in words."""
+
+    dimension: str  # the dimension's name on the first row of its group, "" below it
+    title: str
+    owner: str
+    due: str  # with "overdue" in words when it is
+    status: str
+    target: str
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -74,9 +109,12 @@ def response_rate(profile: Profile) -> ResponseRate:
     return ResponseRate(f"{round(rate * 100)}%", line, rate, n)
 
 
-def plan(profile: Profile, context: dict[str, Any]) -> list[WorkshopSlide]:
+def plan(
+    profile: Profile, context: dict[str, Any], actions: ActionPlan | None = None
+) -> list[WorkshopSlide]:
     """The slides of the workshop in their order. A team's walk has no heatmap; the
-    perception gap is a question, then its answer (or one slide saying why it is hidden)."""
+    perception gap is a question, then its answer (or one slide saying why it is hidden);
+    the closing slide shows the campaign's `actions`, or a table to fill in."""
     team = profile.scope.get("team")
     k = profile.anonymity_threshold
     slides = [
@@ -137,18 +175,73 @@ def plan(profile: Profile, context: dict[str, Any]) -> list[WorkshopSlide]:
                 number=number,
             )
         )
-    slides.append(
-        WorkshopSlide(
-            CLOSING,
-            _("On to the action plan"),
-            _(
-                "Agree for each priority on one action: what we will do, who takes it on and "
-                "by when. Fill in the table together; it is an ordinary table, so it can be "
-                "edited here."
-            ),
-        )
-    )
+    slides.append(closing_slide(profile, actions or ActionPlan()))
     return slides
+
+
+def closing_slide(profile: Profile, actions: ActionPlan) -> WorkshopSlide:
+    """The action plan: an empty table per priority to fill in together, or the actions
+    agreed so far, grouped by dimension, the first `ACTION_ROWS` of them."""
+    title = _("On to the action plan")
+    if not actions.actions:
+        return WorkshopSlide(
+            CLOSING,
+            title,
+            _(
+                "Agree for each priority on one action: what we will do, who takes it on "
+                "and by when. Fill in the table together; it is an ordinary table, so it "
+                "can be edited here."
+            ),
+            heading=_("For each priority: what will we do, who takes it on, and by when?"),
+        )
+    rows = action_rows(actions, stage_names(profile))
+    notes = [
+        _(
+            "Walk through the actions agreed so far: is each still the right one, is its "
+            "owner on board, is the date realistic? Add the missing ones on the dashboard; "
+            "the report lists them all."
+        )
+    ]
+    if actions.overdue:
+        notes.append(
+            ngettext(
+                "%(n)s action is overdue: ask what stands in its way.",
+                "%(n)s actions are overdue: ask what stands in their way.",
+                actions.overdue,
+            )
+            % {"n": actions.overdue}
+        )
+    return WorkshopSlide(
+        CLOSING,
+        title,
+        "\n\n".join(notes),
+        heading=_("Per dimension: who takes it on, by when, and the target."),
+        actions=tuple(rows[:ACTION_ROWS]),
+        more_actions=max(0, len(rows) - ACTION_ROWS),
+    )
+
+
+def action_rows(actions: ActionPlan, names: dict[str, str]) -> list[ActionRow]:
+    rows = []
+    for dimension, lines in action_texts.lines_by_dimension(actions, names):
+        for index, line in enumerate(lines):
+            overdue = line.action.overdue
+            rows.append(
+                ActionRow(
+                    dimension=dimension if index == 0 else "",
+                    title=shortened(line.action.title, ACTION_TITLE_CHARS),
+                    owner=line.action.owner,
+                    due=f"{line.due} ({action_texts.overdue_text()})" if overdue else line.due,
+                    status=line.status,
+                    target=line.target,
+                    overdue=overdue,
+                )
+            )
+    return rows
+
+
+def shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def cover_notes(profile: Profile) -> str:

@@ -168,6 +168,21 @@ FRAMEWORK_KEYS = {"code", "name", "aggregation", "score", "mean", "stage", "dime
 DIMENSION_KEYS = {"code", "name", "score", "stage", "n", "agreement", "favourable", "dont_know"}
 GROUP_KEYS = {"name", "n", "suppressed", "overall", "dimensions"}
 GAP_KEYS = {"dimension", "management", "employees", "gap", "flagged"}
+ACTION_KEYS = {
+    "id",
+    "dimension",
+    "title",
+    "recommendation",
+    "owner",
+    "due_on",
+    "target_score",
+    "target_stage",
+    "status",
+    "overdue",
+    "notes",
+    "carried_from",
+}
+FOLLOW_UP_KEYS = ACTION_KEYS | {"then", "now", "change", "verdict", "carried_to"}
 
 
 def assert_design_shape(data: dict) -> None:
@@ -236,3 +251,13 @@ def figure_blocks(html: str) -> dict[str, dict]:
         r'<script type="application/json" id="(chart-[\w-]+)-data">(.*?)</script>', html, re.S
     )
     return {chart_id: json.loads(text) for chart_id, text in blocks}
+
+
+def assert_export_shape(data: dict) -> None:
+    """The JSON of `export_profile` in docs/design.md: the profile, and the action plan
+    beside it."""
+    assert_design_shape({k: v for k, v in data.items() if k not in ("actions", "follow_up")})
+    for action in data["actions"]:
+        assert set(action) == ACTION_KEYS
+    for follow_up in data["follow_up"]:
+        assert set(follow_up) == FOLLOW_UP_KEYS

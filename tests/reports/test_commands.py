@@ -22,7 +22,7 @@ from assessment.models import Answer, AuditEntry, Campaign, Response
 from questionnaires.models import Item
 from tests.builders import (
     ITEMS,
-    assert_design_shape,
+    assert_export_shape,
     build_teams_campaign,
     make_questionnaire,
 )
@@ -48,7 +48,7 @@ def test_export_profile_to_stdout_and_file(version, tmp_path):
     campaign = build_teams_campaign(version)
     out, _ = run("export_profile", campaign.slug)
     data = json.loads(out)
-    assert_design_shape(data)
+    assert_export_shape(data)
     assert data["campaign"]["slug"] == campaign.slug
     assert out.startswith('{\n  "campaign"')  # indent=2
 
@@ -214,7 +214,7 @@ def test_export_profile_of_the_demo_matches_a_plain_computation(banks):
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     campaign = Campaign.objects.get(slug=CURRENT_SLUG)
     data = json.loads(run("export_profile", CURRENT_SLUG)[0])
-    assert_design_shape(data)
+    assert_export_shape(data)
 
     version = campaign.questionnaire_version
     # The first dimension with a reverse-keyed item (so keying is checked too).

@@ -377,6 +377,8 @@ MATRIX: dict[str, Spec] = {
         slug, get=consultant_only(), post=Post(lambda w: {}, consultant_only())
     ),
     "reports:export_json": Spec(slug, get=consultant_only()),
+    # The action plan as CSV: no respondent's data, so the JSON's rule.
+    "reports:export_actions": Spec(slug, get=consultant_only()),
     # The present mode, its speaker's window and the live slide's count: the
     # dashboard's rule.
     "reports:present": Spec(slug, get=consultant_only()),
@@ -811,6 +813,7 @@ def test_downloads_of_another_consultant_leak_nothing(world: World):
         "reports:export_csv",
         "reports:export_xlsx",
         "reports:export_json",
+        "reports:export_actions",
         "reports:item_analysis",
         "reports:dashboard",
         "reports:report_pdf",

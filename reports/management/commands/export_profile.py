@@ -1,4 +1,5 @@
-"""`manage.py export_profile SLUG [-o FILE.json]`: the maturity profile as JSON."""
+"""`manage.py export_profile SLUG [-o FILE.json]`: the maturity profile and the action
+plan as JSON."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from reports.action_export import profile_export
 from reports.management import CampaignCommand, write_file
 from reports.profile import GroupTooSmall
 from reports.profile_builder import build_profile
@@ -14,9 +16,9 @@ from reports.profile_builder import build_profile
 
 class Command(CampaignCommand):
     help = (
-        "Write a campaign's maturity profile as JSON (the shape in docs/design.md), to standard "
-        "output or to the file given with -o. Groups below the anonymity threshold are "
-        "marked suppressed and carry no scores."
+        "Write a campaign's maturity profile and action plan as JSON (the shape in "
+        "docs/design.md), to standard output or to the file given with -o. Groups below the "
+        "anonymity threshold are marked suppressed and carry no scores."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +31,7 @@ class Command(CampaignCommand):
             profile = build_profile(campaign)
         except GroupTooSmall as error:  # pragma: no cover - whole campaigns never raise
             raise CommandError(str(error)) from error
-        text = json.dumps(profile.as_dict(), ensure_ascii=False, indent=2)
+        text = json.dumps(profile_export(campaign, profile), ensure_ascii=False, indent=2)
         if options["output"]:
             path = Path(options["output"])
             write_file(path, text + "\n")

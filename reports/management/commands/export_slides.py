@@ -18,4 +18,4 @@ class Command(ReportFileCommand):
     suffix, what, team_help = ".pptx", "Slides", "The slides of this team."
 
     def make(self, report: ReportInput, options: dict) -> bytes:
-        return build_slides(report.profile)
+        return build_slides(report.profile, report.actions)
