@@ -1,10 +1,6 @@
-"""The action plan in the exports: the JSON of `export_profile` and the dashboard's JSON
-download (the profile with the plan beside it, the shape in docs/design.md), and the
-actions as a table for the CSV download and the XLSX's "Actions" sheet.
-
-The profile stays the profile (`Profile.as_dict()`, cached by its responses); the plan is
-read afresh and added here, so an edited action shows in the next download.
-"""
+"""The action plan in the exports: its blocks of the profile JSON
+(`reports.profile_export`), and the actions as a table for the CSV download and the
+XLSX's "Actions" sheet."""
 
 from __future__ import annotations
 
@@ -16,7 +12,6 @@ from assessment.models import Campaign
 from assessment.response_file import Cell
 from reports.action_plan import plan_for
 from reports.action_rules import ActionPlan, ActionView, FollowUp
-from reports.profile import Profile
 
 # The columns of the actions table (CSV and XLSX), as the JSON names them.
 ACTION_COLUMNS: tuple[str, ...] = (
@@ -69,15 +64,6 @@ def plan_dict(plan: ActionPlan) -> dict[str, Any]:
         "actions": [action_dict(a) for a in plan.actions],
         "follow_up": [follow_up_dict(f) for f in plan.follow_up],
     }
-
-
-def profile_export(campaign: Campaign, profile: Profile) -> dict[str, Any]:
-    """What `export_profile` and the JSON download write: the profile of the whole
-    campaign, its actions, and the previous round's actions measured in this one."""
-    plan = plan_for(
-        campaign, profile=profile, language=profile.language, today=timezone.localdate()
-    )
-    return profile.as_dict() | plan_dict(plan)
 
 
 def action_rows(plan: ActionPlan) -> list[tuple[Cell, ...]]:

@@ -26,13 +26,13 @@ from django.views.decorators.http import require_GET
 from assessment.access import consultant_campaign
 from assessment.models import Campaign, Response
 from reports import action_display, charts
-from reports.action_export import profile_export
 from reports.action_plan import plan_for
 from reports.data import load_teams
 from reports.harvest import harvest_for, harvest_rows
 from reports.presentation import profile_context, role_names
 from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
 from reports.profile_builder import build_profile
+from reports.profile_export import profile_export
 from reports.reliability import dashboard_item_quality
 
 

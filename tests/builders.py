@@ -255,9 +255,15 @@ def figure_blocks(html: str) -> dict[str, dict]:
 
 def assert_export_shape(data: dict) -> None:
     """The JSON of `export_profile` in docs/design.md: the profile, and the action plan
-    beside it."""
-    assert_design_shape({k: v for k, v in data.items() if k not in ("actions", "follow_up")})
+    and the business results beside it."""
+    beside = ("actions", "follow_up", "results")
+    assert_design_shape({k: v for k, v in data.items() if k not in beside})
     for action in data["actions"]:
         assert set(action) == ACTION_KEYS
     for follow_up in data["follow_up"]:
         assert set(follow_up) == FOLLOW_UP_KEYS
+    assert set(data["results"]) == {"figures", "trend"}
+    for figure in data["results"]["figures"]:
+        assert set(figure) == {"metric", "value", "unit", "period_start", "period_end", "source"}
+    for point in data["results"]["trend"]:
+        assert set(point) == {"round", "index", "figures"}

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from reports.action_export import profile_export
 from reports.management import CampaignCommand, write_file
 from reports.profile import GroupTooSmall
 from reports.profile_builder import build_profile
+from reports.profile_export import profile_export
 
 
 class Command(CampaignCommand):
