@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import respondent_sql
 from .models import Answer, Campaign, Comment, Invitation, Response, Team
 from .page_plan import Page, PagePlan, PlanItem, get_page_plan
 from .respondent_cookie import Credentials
@@ -135,15 +136,13 @@ def find_response_with_campaign(
     """The response the credentials open in the campaign with this token and id, its
     campaign (and questionnaire version) read along: one query for both, where a page
     would otherwise ask for the campaign first (`respondent_cookie.cookie_for_token`
-    gives the id). None when there is no such response."""
+    gives the id). None when there is no such response. Every respondent page asks this
+    first, so it is hand-written SQL (`respondent_sql`)."""
     lookup = _response_lookup(credentials)
     if lookup is None:
         return None
-    return _one(
-        Response.objects.select_related("campaign__questionnaire_version").filter(
-            campaign_id=campaign_id, campaign__token=campaign_token, **lookup
-        )
-    )
+    ((field, value),) = lookup.items()
+    return respondent_sql.response_with_campaign(campaign_id, campaign_token, field, value)
 
 
 def starts_afresh(team: Team | None, response: Response | None) -> bool:
@@ -294,20 +293,14 @@ def open_statements_by_framework(plan: PagePlan, answered: Iterable[int]) -> lis
 
 
 def page_values(response: Response, page: Page) -> tuple[dict[int, str], str]:
-    """The stored answers of one page as form values ("1".."5", "dk") and its comment."""
-    values = {
-        item_id: DONT_KNOW if value is None else str(value)
-        for item_id, value in Answer.objects.filter(
-            response=response, item_id__in=page.item_ids
-        ).values_list("item_id", "value")
-    }
-    if not page.comment_topic:
-        return values, ""
-    comment = _one(
-        Comment.objects.filter(response=response, topic=page.comment_topic).values_list(
-            "text", flat=True
-        )
+    """The stored answers of one page as form values ("1".."5", "dk") and its comment,
+    read in one statement."""
+    answers, comment = respondent_sql.page_answers_and_comment(
+        response.pk, page.item_ids, page.comment_topic
     )
+    values = {
+        item_id: DONT_KNOW if value is None else str(value) for item_id, value in answers.items()
+    }
     return values, comment or ""
 
 
@@ -383,24 +376,15 @@ def save_page(response: Response, page: Page, entry: PageEntry, *, language: str
     with transaction.atomic():
         # The conditional update also takes the row lock (PostgreSQL) that a concurrent
         # submit waits for, so no answer lands after the response was submitted.
-        touched = Response.objects.filter(pk=response.pk, status=Response.IN_PROGRESS).update(
-            updated_at=now, language=language
-        )
-        if not touched:
+        if not respondent_sql.touch_response_in_progress(response.pk, now, language):
             raise AlreadySubmitted
         if entry.values:
-            Answer.objects.bulk_create(
-                [
-                    Answer(
-                        response_id=response.pk,
-                        item_id=item_id,
-                        value=None if value == DONT_KNOW else int(value),
-                    )
+            respondent_sql.upsert_answers(
+                response.pk,
+                {
+                    item_id: None if value == DONT_KNOW else int(value)
                     for item_id, value in entry.values.items()
-                ],
-                update_conflicts=True,
-                unique_fields=["response", "item"],
-                update_fields=["value"],
+                },
             )
         if entry.comment and page.comment_topic:
             Comment.objects.bulk_create(

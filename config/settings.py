@@ -118,6 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Connections are kept between requests: opening one (and, for SQLite, running the PRAGMAs
 # above) costs more than the queries of a respondent's page.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+# A kept connection is checked (one `SELECT 1` round trip, on PostgreSQL) before a
+# request's first query: without it, the first request of every worker after a database
+# restart or failover would fail, a respondent's page with it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
