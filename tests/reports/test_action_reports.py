@@ -114,9 +114,11 @@ def test_the_export_holds_the_actions_beside_the_profile(
     assert_export_shape(data)
 
     profile = build_profile(report_campaign)
-    assert {k: v for k, v in data.items() if k not in ("actions", "follow_up")} == json.loads(
+    beside = ("actions", "follow_up", "results")
+    assert {k: v for k, v in data.items() if k not in beside} == json.loads(
         json.dumps(profile.as_dict())
     )
+    assert data["results"]["figures"] == []  # no business results entered
     assert "actions" not in profile.as_dict()  # the cached profile stays the profile
     assert data["follow_up"] == []  # no previous round
     first, second = data["actions"]
