@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from assessment.forms import CampaignForm
 from questionnaires.loader import BANKS_DIR, load_question_banks, read_yaml
@@ -103,3 +104,23 @@ def test_a_version_item_keeps_customers_and_inside_apart(banks):
     with pytest.raises(ValidationError):
         VersionItem(version=mirror, item=internal_item).clean()
     VersionItem(version=mirror, item=customer_item).clean()
+
+
+def test_the_admin_shows_and_filters_the_audience(client, staff_user, banks):
+    client.force_login(staff_user)
+    items = client.get(
+        reverse("admin:questionnaires_item_changelist"), {"audience": Item.CUSTOMER, "all": ""}
+    )
+    listed = {item.code for item in items.context["cl"].result_list}
+    assert listed == {entry["code"] for entry in MIRROR["items"]}
+    questionnaires = client.get(
+        reverse("admin:questionnaires_questionnaire_changelist"),
+        {"audience": Questionnaire.CUSTOMER},
+    )
+    assert [q.code for q in questionnaires.context["cl"].result_list] == ["mirror"]
+    assert "customers (the customer mirror)" in questionnaires.content.decode()
+    versions = client.get(
+        reverse("admin:questionnaires_questionnaireversion_changelist"),
+        {"questionnaire__audience": Questionnaire.INTERNAL},
+    )
+    assert "mirror" not in {v.questionnaire.code for v in versions.context["cl"].result_list}
