@@ -261,8 +261,13 @@ class Item(Bilingual):
 
     def clean_customer_item(self) -> None:
         """A customer item's code names its dimension; only customer items have such codes."""
-        mirror_code = self.code.startswith(MIRROR_PREFIX)
-        if self.is_for_customers and self.dimension_id is not None:
+        if not self.is_for_customers:
+            if self.code.startswith(MIRROR_PREFIX):
+                raise ValidationError(
+                    {"audience": _("An item with a mirror.… code is for customers.")}
+                )
+            return
+        if self.dimension_id is not None:
             prefix = f"{MIRROR_PREFIX}{self.dimension.full_code}."
             if not self.code.startswith(prefix):
                 raise ValidationError(
@@ -271,9 +276,7 @@ class Item(Bilingual):
                         % {"prefix": prefix}
                     }
                 )
-        elif mirror_code:
-            raise ValidationError({"audience": _("An item with a mirror.… code is for customers.")})
-        if self.is_for_customers and (self.quick_scan or self.scale != self.AGREEMENT):
+        if self.quick_scan or self.scale != self.AGREEMENT:
             raise ValidationError(
                 _("A customer item uses the agreement scale and is never in the quick scan.")
             )
