@@ -13,6 +13,14 @@ from django.db import models, transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import (
+    CUSTOMER_AUDIENCE,
+    INTERNAL_AUDIENCE,
+    ItemQuerySet,
+    QuestionnaireQuerySet,
+    QuestionnaireVersionQuerySet,
+    VersionItemQuerySet,
+)
 from .translation import Bilingual
 
 code_validator = RegexValidator(
@@ -153,17 +161,6 @@ class Recommendation(Bilingual):
         return self.tr("text")[:80]
 
 
-class ItemQuerySet(models.QuerySet):
-    def internal(self) -> ItemQuerySet:
-        """Items for the organisation's own people: what internal questionnaires and the
-        internal index are made of."""
-        return self.exclude(audience=Item.CUSTOMER)
-
-    def for_customers(self) -> ItemQuerySet:
-        """The customer mirror's statements."""
-        return self.filter(audience=Item.CUSTOMER)
-
-
 class Item(Bilingual):
     """A statement answered on a five-point scale, or "don't know".
 
@@ -173,7 +170,7 @@ class Item(Bilingual):
     """
 
     AGREEMENT, BIPOLAR = "agreement", "bipolar"
-    EVERYONE, MANAGEMENT, CUSTOMER = "everyone", "management", "customer"
+    EVERYONE, MANAGEMENT, CUSTOMER = "everyone", "management", CUSTOMER_AUDIENCE
     SCALES = [
         (AGREEMENT, _("Agreement (1 = strongly disagree … 5 = strongly agree)")),
         (BIPOLAR, _("Bipolar (1 = the 'from' pole … 5 = the 'to' pole)")),
@@ -289,15 +286,6 @@ class Item(Bilingual):
         return QuestionnaireVersion.objects.frozen().filter(items=self).exists()
 
 
-class QuestionnaireQuerySet(models.QuerySet):
-    def internal(self) -> QuestionnaireQuerySet:
-        """The questionnaires an internal campaign may use: never the customer mirror."""
-        return self.filter(audience=Questionnaire.INTERNAL)
-
-    def for_customers(self) -> QuestionnaireQuerySet:
-        return self.filter(audience=Questionnaire.CUSTOMER)
-
-
 class Questionnaire(Described):
     """A named selection of items (full scan, quick scan, one framework) with versions.
 
@@ -305,7 +293,7 @@ class Questionnaire(Described):
     questionnaire (the customer mirror) by its customers, and holds only customer items.
     """
 
-    INTERNAL, CUSTOMER = "internal", "customer"
+    INTERNAL, CUSTOMER = INTERNAL_AUDIENCE, CUSTOMER_AUDIENCE
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     audience = models.CharField(
@@ -335,20 +323,6 @@ class Questionnaire(Described):
     def latest_published_version(self) -> QuestionnaireVersion | None:
         """The version new campaigns get: drafts are still being edited in the admin."""
         return self.versions.published().order_by("-number").first()
-
-
-class QuestionnaireVersionQuerySet(models.QuerySet):
-    def frozen(self) -> QuestionnaireVersionQuerySet:
-        """Versions that people have answered on: the one rule for freezing.
-
-        A campaign alone does not freeze its version (it may still be a draft nobody has
-        seen); the first answer does, because from then on an edit would change what
-        someone answered.
-        """
-        return self.filter(campaigns__responses__answers__isnull=False).distinct()
-
-    def published(self) -> QuestionnaireVersionQuerySet:
-        return self.filter(published_at__isnull=False)
 
 
 class QuestionnaireVersion(models.Model):
@@ -494,20 +468,6 @@ class QuestionnaireVersion(models.Model):
             for vi in self.versionitem_set.all()
         )
         return new
-
-
-class VersionItemQuerySet(models.QuerySet):
-    def in_column_order(self) -> VersionItemQuerySet:
-        """The order of a version's items as columns of scores and response files:
-        framework, dimension, then the position in the version."""
-        return self.order_by(
-            "item__dimension__framework__order",
-            "item__dimension__framework__code",
-            "item__dimension__order",
-            "item__dimension__code",
-            "order",
-            "item__code",
-        )
 
 
 class VersionItem(models.Model):
