@@ -403,7 +403,7 @@ def create_demo(now: dt.datetime | None = None) -> DemoResult:
 
     now = now or timezone.now()
     rng = random.Random(SEED)
-    questionnaire = Questionnaire.objects.get(code=QUESTIONNAIRE)
+    questionnaire = Questionnaire.objects.internal().get(code=QUESTIONNAIRE)
     version = rules.latest_version(questionnaire)
     # Last year's round was answered on the first bank edition, so that the trend shows
     # which dimensions the two editions measure alike (and which they do not).

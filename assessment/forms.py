@@ -145,10 +145,11 @@ class CampaignForm(forms.ModelForm):
         editing = campaign.pk is not None
         questionnaire = self.fields["questionnaire"]
         assert isinstance(questionnaire, forms.ModelChoiceField)  # declared above
-        # Only questionnaires with a published version: drafts are never picked.
-        questionnaire.queryset = Questionnaire.objects.filter(
-            versions__published_at__isnull=False
-        ).distinct()
+        # Only internal questionnaires with a published version: drafts are never picked,
+        # and the customer mirror is not a questionnaire for the organisation's people.
+        questionnaire.queryset = (
+            Questionnaire.objects.internal().filter(versions__published_at__isnull=False).distinct()
+        )
         self.fields["slug"].required = False
         self.fields["name"].widget.attrs.update(autofocus=not editing)
         language = self.fields["language"]

@@ -166,7 +166,15 @@ class CurrentItemFilter(admin.SimpleListFilter):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ("code", "text_nl", "text_en", "scale", "reverse_keyed", "quick_scan")
+    list_display = (
+        "code",
+        "text_nl",
+        "text_en",
+        "scale",
+        "reverse_keyed",
+        "quick_scan",
+        "audience",
+    )
     list_filter = (
         CurrentItemFilter,
         "dimension__framework",
@@ -240,9 +248,16 @@ class VersionItemInline(admin.TabularInline):
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_nl", "name_en")
+    list_display = ("code", "name_nl", "name_en", "audience")
+    list_filter = ("audience",)
     search_fields = ("code", "name_nl", "name_en")
-    fields = ("code", *both("name", "description"))
+    fields = (("code", "audience"), *both("name", "description"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who answers a questionnaire decides which items its versions may hold.
+        if obj is not None and obj.versions.exists():
+            return ("audience",)
+        return ()
 
 
 @admin.register(QuestionnaireVersion)
@@ -253,9 +268,10 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
         "thresholds_display",
         "published",
         "frozen",
+        "audience",
         "created_at",
     )
-    list_filter = ("questionnaire",)
+    list_filter = ("questionnaire__audience", "questionnaire")
     search_fields = ("questionnaire__code", "note")
     fields = (
         ("questionnaire", "number"),
@@ -281,6 +297,10 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("items"), ordering="n_items")
     def item_count(self, obj: WithAnnotations[QuestionnaireVersion, _VersionCounts]) -> int:
         return obj.n_items
+
+    @admin.display(description=_("audience"), ordering="questionnaire__audience")
+    def audience(self, obj: QuestionnaireVersion) -> str:
+        return obj.questionnaire.get_audience_display()
 
     @admin.display(description=_("thresholds"))
     def thresholds_display(self, obj: QuestionnaireVersion) -> str:

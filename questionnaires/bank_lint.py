@@ -34,6 +34,7 @@ from .bank_nodes import (
     scalar,
     walk,
 )
+from .mirror_lint import MIRROR_RULES, check_mirror
 
 BANKS_DIR = Path(__file__).resolve().parent / "banks"
 
@@ -65,6 +66,7 @@ RULES: tuple[str, ...] = (
     AUDIENCE,
     STAGES,
     EDITION,
+    *MIRROR_RULES,
 )
 STAGE_CODES = ("rough", "clear", "cut", "shining")
 # Earlier editions of a framework file live in these folders beside it (see
@@ -369,11 +371,17 @@ def lint_banks(banks: list[Bank]) -> list[Problem]:
             check_item_codes(bank)
             check_stages(bank)
             check_editions(bank)
+        elif bank.is_mirror:
+            check_mirror(bank)
+            check_editions(bank)
         elif Path(bank.path).name == "stages.yaml":
             check_overall_stages(bank)
-    frameworks = [bank for bank in banks if bank.root is not None and bank.is_framework]
-    check_unique_item_codes(frameworks)
-    check_duplicates(frameworks)
+    # The mirror's statements share the item codes' namespace and must not repeat an item.
+    with_items = [
+        bank for bank in banks if bank.root is not None and (bank.is_framework or bank.is_mirror)
+    ]
+    check_unique_item_codes(with_items)
+    check_duplicates(with_items)
     order = {bank.path: n for n, bank in enumerate(banks)}
     problems = [problem for bank in banks for problem in bank.problems]
     return sorted(set(problems), key=lambda p: (order[p.path], p.line, p.rule, p.message))

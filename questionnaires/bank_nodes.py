@@ -12,6 +12,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 PARSE = "yaml"  # the rule id of a file that cannot be read
+MIRROR_FILE = "mirror.yaml"  # the customer mirror (see `mirror_lint`)
 
 LANGS = ("nl", "en")
 _TRUE = frozenset({"true", "yes", "on"})
@@ -128,6 +129,11 @@ class Bank:
         return child(self.root, "dimensions") is not None
 
     @property
+    def is_mirror(self) -> bool:
+        """The customer mirror: statements at the top level, each naming its dimension."""
+        return Path(self.path).name == MIRROR_FILE
+
+    @property
     def code(self) -> str:
         return scalar(child(self.root, "code")) or ""
 
@@ -135,10 +141,14 @@ class Bank:
         return entries(child(self.root, "dimensions"))
 
     def items(self) -> Iterator[Item]:
+        """A framework's items, dimension by dimension; the mirror's statements, each with
+        the full code of the dimension it mirrors."""
         for dim in self.dimensions():
             dim_code = scalar(child(dim, "code")) or "?"
             for n, node in enumerate(entries(child(dim, "items")), start=1):
                 yield Item(node, dim_code, n)
+        for n, node in enumerate(entries(child(self.root, "items")), start=1):
+            yield Item(node, scalar(child(node, "dimension")) or "?", n)
 
     def report(self, node: Node | None, rule: str, message: str) -> None:
         line = line_of(node) if node is not None else 1

@@ -27,7 +27,11 @@ BANKS_DIR = Path(__file__).resolve().parent / "banks"
 # answered on them) stay loadable and comparable; see `load_archived_edition`.
 ARCHIVED_EDITIONS = ("edition1",)
 FRAMEWORK_CODES = ("diamond", "shifts", "keys", "care", "listening")
+# Audiences a framework file may give its items; customer items come only from the mirror.
 AUDIENCES = (bank.Item.EVERYONE, bank.Item.MANAGEMENT)
+MIRROR_FILE = "mirror.yaml"
+# The select rule of the customer mirror; it makes its questionnaire a customer one.
+CUSTOMER_SELECTION = "audience:customer"
 
 
 class BankError(ValueError):
@@ -282,9 +286,57 @@ def link_replaced_items(loaded: LoadedItems, report: LoadReport) -> None:
         report.note("item links", "updated")
 
 
+def load_mirror(path: Path, report: LoadReport, frozen_item_codes: set[str]) -> LoadedItems:
+    """The customer mirror's statements, each an item in the internal dimension it mirrors
+    (after the framework files, which create those dimensions)."""
+    data = read_yaml(path)
+    loaded = LoadedItems()
+    for position, item in enumerate(data.get("items") or [], start=1):
+        where = f"{path.name}: item {item.get('code')}"
+        framework_code, _, dimension_code = str(item.get("dimension", "")).partition(".")
+        dimension = bank.Dimension.objects.filter(
+            framework__code=framework_code, code=dimension_code
+        ).first()
+        if dimension is None:
+            raise BankError(f"{where}: unknown dimension '{item.get('dimension')}'")
+        prefix = f"{bank.MIRROR_PREFIX}{dimension.full_code}."
+        if not str(item.get("code", "")).startswith(prefix):
+            raise BankError(f"{where}: code must start with '{prefix}'")
+        if item.get("scale", bank.Item.AGREEMENT) != bank.Item.AGREEMENT:
+            raise BankError(f"{where}: customer statements use the agreement scale")
+        values = {
+            "dimension": dimension,
+            "order": position,  # the order customers read them in
+            "scale": bank.Item.AGREEMENT,
+            "reverse_keyed": bool(item.get("reverse", False)),
+            "quick_scan": False,
+            "audience": bank.Item.CUSTOMER,
+            "concept": str(item.get("concept") or ""),
+            **bilingual(item, "text", where),
+        }
+        sync(
+            bank.Item,
+            {"code": item["code"]},
+            values,
+            report,
+            "customer items",
+            frozen=item["code"] in frozen_item_codes,
+        )
+        loaded.codes.append(item["code"])
+        replaced = item.get("replaces") or []
+        loaded.replaces[item["code"]] = [replaced] if isinstance(replaced, str) else replaced
+    return loaded
+
+
 def select_items(rule: str, codes: list[str]) -> list[bank.Item]:
-    """The items of `codes` (one edition's) that a questionnaire's `select` rule picks."""
+    """The items of `codes` (one edition's) that a questionnaire's `select` rule picks.
+
+    Every rule but the customer one picks internal items only: a customer statement
+    never enters an internal questionnaire, and so never an internal score."""
     items = bank.Item.objects.filter(dimension__framework__code__in=FRAMEWORK_CODES, code__in=codes)
+    if rule == CUSTOMER_SELECTION:
+        return list(items.for_customers().order_by("order", "code"))
+    items = items.internal()
     if rule == "quick":
         items = items.filter(quick_scan=True)
     elif rule.startswith("framework:"):
@@ -305,16 +357,25 @@ def load_questionnaires(
     data = read_yaml(path)
     for entry in data.get("questionnaires") or []:
         where = f"{path.name}: questionnaire {entry.get('code')}"
+        rule = str(entry.get("select", "all"))
+        for_customers = rule == CUSTOMER_SELECTION
         questionnaire = sync(
             bank.Questionnaire,
             {"code": entry["code"]},
-            {**bilingual(entry, "name", where), **bilingual(entry, "description", where)},
+            {
+                "audience": (
+                    bank.Questionnaire.CUSTOMER if for_customers else bank.Questionnaire.INTERNAL
+                ),
+                **bilingual(entry, "name", where),
+                **bilingual(entry, "description", where),
+            },
             report,
             "questionnaires",
         )
-        if archived_edition and questionnaire.versions.exists():
+        # The mirror came after edition 1: it starts as its own version 1.
+        if archived_edition and (for_customers or questionnaire.versions.exists()):
             continue
-        wanted = [item.pk for item in select_items(str(entry.get("select", "all")), codes)]
+        wanted = [item.pk for item in select_items(rule, codes)]
         if not wanted:
             raise BankError(f"{where}: the selection is empty")
         version = questionnaire.latest_version()
@@ -367,6 +428,10 @@ def load_question_banks(directory: Path = BANKS_DIR) -> LoadReport:
         loaded = load_framework(directory / f"{code}.yaml", report, frozen_item_codes)
         current.codes += loaded.codes
         current.replaces |= loaded.replaces
+    if (directory / MIRROR_FILE).exists():
+        mirror = load_mirror(directory / MIRROR_FILE, report, frozen_item_codes)
+        current.codes += mirror.codes
+        current.replaces |= mirror.replaces
     link_replaced_items(current, report)
     load_questionnaires(directory / "questionnaires.yaml", report, current.codes)
     return report

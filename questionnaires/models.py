@@ -13,14 +13,28 @@ from django.db import models, transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import (
+    CUSTOMER_AUDIENCE,
+    INTERNAL_AUDIENCE,
+    ItemQuerySet,
+    QuestionnaireQuerySet,
+    QuestionnaireVersionQuerySet,
+    VersionItemQuerySet,
+)
 from .translation import Bilingual
 
 code_validator = RegexValidator(
     r"^[a-z][a-z0-9_]*$", _("Use lowercase letters, digits and underscores.")
 )
+# A customer mirror item carries the full code of the internal dimension it mirrors, so
+# that the three-way comparison can read it from the code alone: mirror.keys.journey.1.
+MIRROR_PREFIX = "mirror."
 item_code_validator = RegexValidator(
-    r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[0-9]+$",
-    _("Item codes have the form <framework>.<dimension>.<n>, for example keys.journey.2."),
+    r"^(mirror\.)?[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[0-9]+$",
+    _(
+        "Item codes have the form <framework>.<dimension>.<n>, for example keys.journey.2; "
+        "a customer mirror item's code is mirror.<framework>.<dimension>.<n>."
+    ),
 )
 
 
@@ -148,10 +162,15 @@ class Recommendation(Bilingual):
 
 
 class Item(Bilingual):
-    """A statement answered on a five-point scale, or "don't know"."""
+    """A statement answered on a five-point scale, or "don't know".
+
+    A customer item (`audience` customer) is a statement of the customer mirror: it sits in
+    the internal dimension it mirrors, so that the customers' view can be set beside the
+    inside view, but it is never part of an internal questionnaire or score.
+    """
 
     AGREEMENT, BIPOLAR = "agreement", "bipolar"
-    EVERYONE, MANAGEMENT = "everyone", "management"
+    EVERYONE, MANAGEMENT, CUSTOMER = "everyone", "management", CUSTOMER_AUDIENCE
     SCALES = [
         (AGREEMENT, _("Agreement (1 = strongly disagree … 5 = strongly agree)")),
         (BIPOLAR, _("Bipolar (1 = the 'from' pole … 5 = the 'to' pole)")),
@@ -174,11 +193,16 @@ class Item(Bilingual):
     audience = models.CharField(
         _("audience"),
         max_length=20,
-        choices=[(EVERYONE, _("everyone")), (MANAGEMENT, _("board and managers only"))],
+        choices=[
+            (EVERYONE, _("everyone")),
+            (MANAGEMENT, _("board and managers only")),
+            (CUSTOMER, _("customers (the customer mirror)")),
+        ],
         default=EVERYONE,
         help_text=_(
             "An item only management can answer is not shown to employees and is left out of "
-            "the comparison between management and employees."
+            "the comparison between management and employees. A customer item belongs to the "
+            "customer mirror and never counts in an internal questionnaire or score."
         ),
     )
     concept = models.CharField(
@@ -205,6 +229,8 @@ class Item(Bilingual):
     pole_to_nl = models.CharField(_("'to' pole (Dutch)"), max_length=300, blank=True)
     pole_to_en = models.CharField(_("'to' pole (English)"), max_length=300, blank=True)
 
+    objects = ItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["dimension__framework__order", "dimension__order", "order", "code"]
         verbose_name = _("item")
@@ -213,7 +239,12 @@ class Item(Bilingual):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def is_for_customers(self) -> bool:
+        return self.audience == self.CUSTOMER
+
     def clean(self) -> None:
+        self.clean_customer_item()
         if self.scale == self.BIPOLAR:
             missing = [
                 f
@@ -225,6 +256,28 @@ class Item(Bilingual):
                     {f: _("A bipolar item needs both poles in both languages.") for f in missing}
                 )
 
+    def clean_customer_item(self) -> None:
+        """A customer item's code names its dimension; only customer items have such codes."""
+        if not self.is_for_customers:
+            if self.code.startswith(MIRROR_PREFIX):
+                raise ValidationError(
+                    {"audience": _("An item with a mirror.… code is for customers.")}
+                )
+            return
+        if self.dimension_id is not None:
+            prefix = f"{MIRROR_PREFIX}{self.dimension.full_code}."
+            if not self.code.startswith(prefix):
+                raise ValidationError(
+                    {
+                        "code": _("A customer item's code starts with %(prefix)s.")
+                        % {"prefix": prefix}
+                    }
+                )
+        if self.quick_scan or self.scale != self.AGREEMENT:
+            raise ValidationError(
+                _("A customer item uses the agreement scale and is never in the quick scan.")
+            )
+
     @property
     def is_bipolar(self) -> bool:
         return self.scale == self.BIPOLAR
@@ -234,9 +287,30 @@ class Item(Bilingual):
 
 
 class Questionnaire(Described):
-    """A named selection of items (full scan, quick scan, one framework) with versions."""
+    """A named selection of items (full scan, quick scan, one framework) with versions.
+
+    An internal questionnaire is answered by the organisation's own people; a customer
+    questionnaire (the customer mirror) by its customers, and holds only customer items.
+    """
+
+    INTERNAL, CUSTOMER = INTERNAL_AUDIENCE, CUSTOMER_AUDIENCE
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    audience = models.CharField(
+        _("audience"),
+        max_length=20,
+        choices=[
+            (INTERNAL, _("board, managers and employees")),
+            (CUSTOMER, _("customers (the customer mirror)")),
+        ],
+        default=INTERNAL,
+        help_text=_(
+            "Campaigns for the organisation's own people only offer internal questionnaires; "
+            "the customer mirror's answers never enter the internal index."
+        ),
+    )
+
+    objects = QuestionnaireQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -249,20 +323,6 @@ class Questionnaire(Described):
     def latest_published_version(self) -> QuestionnaireVersion | None:
         """The version new campaigns get: drafts are still being edited in the admin."""
         return self.versions.published().order_by("-number").first()
-
-
-class QuestionnaireVersionQuerySet(models.QuerySet):
-    def frozen(self) -> QuestionnaireVersionQuerySet:
-        """Versions that people have answered on: the one rule for freezing.
-
-        A campaign alone does not freeze its version (it may still be a draft nobody has
-        seen); the first answer does, because from then on an edit would change what
-        someone answered.
-        """
-        return self.filter(campaigns__responses__answers__isnull=False).distinct()
-
-    def published(self) -> QuestionnaireVersionQuerySet:
-        return self.filter(published_at__isnull=False)
 
 
 class QuestionnaireVersion(models.Model):
@@ -410,20 +470,6 @@ class QuestionnaireVersion(models.Model):
         return new
 
 
-class VersionItemQuerySet(models.QuerySet):
-    def in_column_order(self) -> VersionItemQuerySet:
-        """The order of a version's items as columns of scores and response files:
-        framework, dimension, then the position in the version."""
-        return self.order_by(
-            "item__dimension__framework__order",
-            "item__dimension__framework__code",
-            "item__dimension__order",
-            "item__dimension__code",
-            "order",
-            "item__code",
-        )
-
-
 class VersionItem(models.Model):
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE)
     item = models.ForeignKey(Item, on_delete=models.CASCADE)
@@ -441,3 +487,19 @@ class VersionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} · {self.item_id}"
+
+    def clean(self) -> None:
+        # Customer items in an internal version would enter the internal index, and
+        # internal items in the mirror would ask customers about the inside.
+        if self.version_id is None or self.item_id is None:
+            return
+        for_customers = self.version.questionnaire.audience == Questionnaire.CUSTOMER
+        if self.item.is_for_customers != for_customers:
+            raise ValidationError(
+                {
+                    "item": _(
+                        "Customer items belong only in the customer mirror, and the mirror "
+                        "holds only customer items."
+                    )
+                }
+            )

@@ -33,12 +33,12 @@ METRICS: tuple[Metric, ...] = (
     Metric("customers_won", _("Customers won"), COUNT, True),
     Metric("customers_lost", _("Customers lost"), COUNT, False),
     Metric("value_per_customer", _("Revenue per customer"), MONEY, True),
-    Metric("satisfaction", _("Customer satisfaction (% satisfied)"), PERCENT, True),
+    Metric("satisfaction", _("Customer satisfaction (percent satisfied)"), PERCENT, True),
     Metric("nps", _("Net Promoter Score"), NPS, True),
-    Metric("churn", _("Churn (% of customers lost)"), PERCENT, False),
+    Metric("churn", _("Churn (percent of customers lost)"), PERCENT, False),
     Metric("complaints", _("Complaints"), COUNT, False),
     Metric("acquisition_cost", _("Cost of winning a customer"), MONEY, False),
-    Metric("engagement", _("Employee engagement (% engaged)"), PERCENT, True),
+    Metric("engagement", _("Employee engagement (percent engaged)"), PERCENT, True),
 )
 BY_CODE = {m.code: m for m in METRICS}
 UNITS: dict[str, Promise] = {

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import plotly.graph_objects as go
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_noop
 
 from assessment.campaigns import closing_day, opening_day
 from assessment.models import Campaign
-from questionnaires.models import Dimension
+from questionnaires.models import Dimension, Item
 from reports import action_texts, chart_images, print_charts, print_svg
 from reports import charts as chart_figures
 from reports.action_plan import plan_for
@@ -132,7 +133,9 @@ def _checklist(language: str) -> tuple[ChecklistTheme, ...]:
     dimensions = (
         Dimension.objects.filter(framework__code=CARE_FRAMEWORK)
         .order_by("order", "code")
-        .prefetch_related("items")
+        # The customer mirror's statements sit in these dimensions too; the checklist is
+        # the colleagues' conversation guide.
+        .prefetch_related(Prefetch("items", queryset=Item.objects.internal()))
     )
     with translation.override(language):
         return tuple(

@@ -111,7 +111,12 @@ def test_items_filter_by_whether_new_campaigns_get_them(client, staff_user, bank
     """Edition 1's items stay in the database for the rounds answered on them; the filter
     tells them from the current ones."""
     full = Questionnaire.objects.get(code="full")
-    current = set(full.latest_published_version().items.values_list("code", flat=True))
+    mirror = Questionnaire.objects.get(code="mirror")
+    current = {
+        code
+        for questionnaire in (full, mirror)
+        for code in questionnaire.latest_published_version().items.values_list("code", flat=True)
+    }
     earlier = set(full.versions.get(number=1).items.values_list("code", flat=True)) - current
     assert current and earlier
     client.force_login(staff_user)

@@ -132,8 +132,9 @@ def test_loaded_database_matches_files(banks):
 
 
 def test_shipped_questionnaires(banks):
-    codes = set(Questionnaire.objects.values_list("code", flat=True))
+    codes = set(Questionnaire.objects.internal().values_list("code", flat=True))
     assert codes == {"full", "quick", *FRAMEWORK_CODES}
+    assert set(Questionnaire.objects.for_customers().values_list("code", flat=True)) == {"mirror"}
     full = Questionnaire.objects.get(code="full").latest_version()
     quick = Questionnaire.objects.get(code="quick").latest_version()
     current = Item.objects.filter(code__in=current_item_codes())

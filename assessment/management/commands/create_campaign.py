@@ -71,9 +71,10 @@ class Command(BaseCommand):
             validate_slug(options["slug"])
         except ValidationError as error:
             raise CommandError(f"--slug: {messages_of(error)}") from error
-        questionnaire = Questionnaire.objects.filter(code=options["questionnaire"]).first()
+        internal = Questionnaire.objects.internal()
+        questionnaire = internal.filter(code=options["questionnaire"]).first()
         if questionnaire is None:
-            codes = ", ".join(Questionnaire.objects.values_list("code", flat=True)) or "none loaded"
+            codes = ", ".join(internal.values_list("code", flat=True)) or "none loaded"
             raise CommandError(
                 f"--questionnaire: unknown code '{options['questionnaire']}' (available: {codes})."
             )

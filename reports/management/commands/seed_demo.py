@@ -41,7 +41,7 @@ class Command(BaseCommand):
             demo.check_not_production()
         except demo.RefusedInProduction as error:
             raise CommandError(str(error)) from error
-        if not Questionnaire.objects.filter(code=demo.QUESTIONNAIRE).exists():
+        if not Questionnaire.objects.internal().filter(code=demo.QUESTIONNAIRE).exists():
             raise CommandError(
                 "The question banks are not loaded: run `python manage.py load_question_banks` "
                 "first."
