@@ -31,11 +31,14 @@ def _page(
         "organisation": campaign.organisation,
         "form": form,
         "rows": [
-            {"result": r, "metric": business_results.BY_CODE[r.metric]}
+            {
+                "result": r,
+                "metric": business_results.BY_CODE[r.metric],
+                "shown": business_results.shown(business_results.BY_CODE[r.metric], r.value),
+            }
             for r in results
             if r.metric in business_results.BY_CODE
         ],
-        "units": business_results.UNITS,
     }
     return render(request, "reports/business_results.html", context, status=status)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -41,12 +42,6 @@ METRICS: tuple[Metric, ...] = (
     Metric("engagement", _("Employee engagement (percent engaged)"), PERCENT, True),
 )
 BY_CODE = {m.code: m for m in METRICS}
-UNITS: dict[str, Promise] = {
-    COUNT: _("number"),
-    PERCENT: _("%"),
-    MONEY: _("euro"),
-    NPS: _("points"),
-}
 UNIT_CODES = {COUNT: "count", PERCENT: "percent", MONEY: "EUR", NPS: "nps"}  # in the export
 BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
     COUNT: (Decimal(0), None),
@@ -72,6 +67,22 @@ def parse_value(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def shown(metric: Metric, value: Decimal) -> str:
+    """A figure as a page or the report prints it, in the active language: as many
+    decimals as it has (74.5, not 74.50), grouped, with its unit (1.315 -> "€ 1.315",
+    nps 19 -> "+19")."""
+    exponent = value.normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    number = formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    if metric.kind == PERCENT:
+        return f"{number}\u00a0%"
+    if metric.kind == MONEY:
+        return f"€\u00a0{number}"
+    if metric.kind == NPS and value > 0:
+        return f"+{number}"
+    return number
 
 
 def value_problem(metric: Metric, value: Decimal) -> Promise | None:

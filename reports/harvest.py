@@ -26,6 +26,10 @@ class HarvestFigure:
     period_end: date
     source: str
 
+    @property
+    def shown(self) -> str:
+        return business_results.shown(self.metric, self.value)
+
 
 @dataclass(frozen=True)
 class Harvest:
@@ -78,6 +82,11 @@ class HarvestRow:
     metric: Metric
     values: list[Decimal | None]
     direction: str  # "better", "worse", "same", or "" without two values to compare
+
+    @property
+    def cells(self) -> list[str]:
+        """The values as printed, "–" where a round has none."""
+        return ["–" if v is None else business_results.shown(self.metric, v) for v in self.values]
 
 
 def harvest_rows(harvest: Harvest) -> list[HarvestRow]:

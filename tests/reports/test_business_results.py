@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -211,3 +212,23 @@ def test_the_harvest_sets_each_rounds_index_beside_its_figures(db, consultant):
     alone = harvest_for(first, build_profile(first, language="en"))
     assert not alone.has_trend
     assert [p.index for p in alone.points] == [50.0]
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "english", "dutch"),
+    [
+        ("satisfaction", Decimal("74.50"), "74.5\u00a0%", "74,5\u00a0%"),
+        ("churn", Decimal("9.8"), "9.8\u00a0%", "9,8\u00a0%"),
+        ("value_per_customer", Decimal("1315.00"), "€\u00a01,315", "€\u00a01.315"),
+        ("value_per_customer", Decimal("1250.55"), "€\u00a01,250.55", "€\u00a01.250,55"),
+        ("customers_won", Decimal("1200"), "1,200", "1.200"),
+        ("nps", Decimal("19"), "+19", "+19"),
+        ("nps", Decimal("-4"), "-4", "-4"),
+        ("nps", Decimal("0"), "0", "0"),
+    ],
+)
+def test_a_figure_is_printed_with_its_own_decimals_and_unit(metric, value, english, dutch):
+    with translation.override("en"):
+        assert business_results.shown(BY_CODE[metric], value) == english
+    with translation.override("nl"):
+        assert business_results.shown(BY_CODE[metric], value) == dutch
