@@ -20,11 +20,17 @@ from reports.profile_builder import build_profile
 
 @dataclass(frozen=True)
 class HarvestFigure:
-    metric: Metric
+    # The metric's code, not the `Metric`: a report's signature is made of these fields,
+    # and a metric's name is a lazy translation that would make it depend on the language.
+    code: str
     value: Decimal
     period_start: date
     period_end: date
     source: str
+
+    @property
+    def metric(self) -> Metric:
+        return business_results.BY_CODE[self.code]
 
     @property
     def shown(self) -> str:
@@ -55,7 +61,7 @@ class Harvest:
         return {
             "figures": [
                 {
-                    "metric": f.metric.code,
+                    "metric": f.code,
                     "value": float(f.value),
                     "unit": business_results.UNIT_CODES[f.metric.kind],
                     "period_start": f.period_start.isoformat(),
@@ -115,9 +121,7 @@ def harvest_for(campaign: Campaign, profile: Profile | None) -> Harvest:
     profile (its index is this round's point); None reads no index for this round."""
     results = results_up_to(campaign)
     figures = tuple(
-        HarvestFigure(
-            business_results.BY_CODE[r.metric], r.value, r.period_start, r.period_end, r.source
-        )
+        HarvestFigure(r.metric, r.value, r.period_start, r.period_end, r.source)
         for r in results
         if r.campaign_id == campaign.pk and r.metric in business_results.BY_CODE
     )
@@ -125,9 +129,7 @@ def harvest_for(campaign: Campaign, profile: Profile | None) -> Harvest:
     if all(r.campaign_id == campaign.pk for r in results):  # no trend: this round alone
         return Harvest(
             figures=figures,
-            points=(
-                TrendPoint(campaign.name, this_round, {f.metric.code: f.value for f in figures}),
-            ),
+            points=(TrendPoint(campaign.name, this_round, {f.code: f.value for f in figures}),),
         )
     language = profile.language if profile is not None else campaign.language
     rounds = organisation_rounds(campaign)

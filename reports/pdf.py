@@ -34,6 +34,7 @@ from reports import charts as chart_figures
 from reports.action_plan import plan_for
 from reports.action_rules import ActionPlan
 from reports.charts.common import stage_names
+from reports.harvest import Harvest, harvest_for, harvest_rows
 from reports.presentation import against_organisation, profile_context
 from reports.profile import Profile, StageText
 from reports.profile_builder import build_profile
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it when the report's layout changes, so that reports
 # made by an older layout are made again.
-LAYOUT_VERSION = 7
+LAYOUT_VERSION = 8
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed
@@ -76,6 +77,8 @@ class ReportInput:
     # The campaign's actions (a team report shows them too, without last round's
     # follow-up, which is for the whole campaign).
     actions: ActionPlan = ActionPlan()
+    # The business results beside the index (the whole campaign's report only).
+    harvest: Harvest = Harvest()
 
     @property
     def language(self) -> str:
@@ -125,6 +128,7 @@ def report_input(
         actions=plan_for(
             campaign, profile=profile, language=profile.language, today=timezone.localdate()
         ),
+        harvest=Harvest() if team else harvest_for(campaign, profile),
     )
 
 
@@ -312,6 +316,8 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         ),
         "action_groups": action_texts.lines_by_dimension(report.actions, names),
         "follow_up": action_texts.follow_up_lines(report.actions, names),
+        "harvest": report.harvest,
+        "harvest_rows": harvest_rows(report.harvest),
         "chart_set": charts,  # its `failure` is known only once the charts are drawn
         # (framework name or None, chart) per long chart: whole, or in parts that fit a page.
         "chart_parts": chart_parts,

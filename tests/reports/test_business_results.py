@@ -11,7 +11,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports import business_results
+from reports import business_results, pdf
 from reports.business_result_services import (
     ResultRefused,
     organisation_rounds,
@@ -232,3 +232,26 @@ def test_a_figure_is_printed_with_its_own_decimals_and_unit(metric, value, engli
         assert business_results.shown(BY_CODE[metric], value) == english
     with translation.override("nl"):
         assert business_results.shown(BY_CODE[metric], value) == dutch
+
+
+def test_the_report_shows_the_harvest_and_makes_itself_again_when_a_figure_changes(
+    report_campaign,
+):
+    before = pdf.report_input(report_campaign, "en").signature()
+    html = pdf.render_html(pdf.report_input(report_campaign, "en"))
+    assert 'id="harvest"' not in html  # no figures: no chapter
+
+    set_result(
+        campaign=report_campaign, metric="churn", value=Decimal("8.10"), source="CRM", **YEAR
+    )
+    report = pdf.report_input(report_campaign, "en")
+    assert report.signature() != before
+    html = pdf.render_html(report)
+    assert 'href="#harvest"' in html
+    assert "Churn (percent of customers lost)" in html and "8.1\u00a0%" in html
+    assert "a correlation, not proof" in html
+    # The signature does not depend on the language that is active when it is made.
+    with translation.override("nl"):
+        assert pdf.report_input(report_campaign, "en").signature() == report.signature()
+    # A team report leaves the organisation's figures out.
+    assert 'id="harvest"' not in pdf.render_html(pdf.report_input(report_campaign, "en", "Beta"))
