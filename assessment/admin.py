@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from assessment.text import clean_name
+from questionnaires.models import Questionnaire, QuestionnaireVersion
 
 from . import campaigns as rules
 from .models import Campaign, Invitation, Organisation, Response, Team, counted_filter
@@ -105,6 +106,13 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description=_("submitted"), ordering="_submitted")
     def submitted(self, obj) -> int:
         return obj._submitted
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "questionnaire_version":  # never the customer mirror
+            kwargs["queryset"] = QuestionnaireVersion.objects.filter(
+                questionnaire__in=Questionnaire.objects.internal()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

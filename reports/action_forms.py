@@ -172,7 +172,13 @@ class ActionForm(MarksInvalidFields):
         return {
             "dimension": action.dimension,
             "title": action.title,
-            "starting_point": OWN_RECOMMENDATION if own and action.recommendation else "",
+            "starting_point": (
+                action.recommendation
+                if not own
+                else OWN_RECOMMENDATION
+                if action.recommendation
+                else ""
+            ),
             "own_recommendation": action.recommendation if own else "",
             "owner": action.owner,
             "due_on": action.due_on,

@@ -4,22 +4,26 @@ before anything is stored; a refusal (`ActionRefused`) stores nothing."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from assessment.models import Campaign
+from assessment.models import Campaign, Organisation
 from reports import action_rules
 from reports.action_plan import version_dimensions
 from reports.models import Action, ActionNote
+
+logger = logging.getLogger(__name__)
 
 
 class ActionRefused(Exception):
@@ -121,10 +125,11 @@ def carry_over(*, action: Action, campaign: Campaign, created_by: Any = None) ->
     """A new action on `campaign` (the next round) that continues `action` of the
     previous round: same dimension, title, starting point, owner and target, planned
     again with no due date yet, and linked to it."""
+    refused = ActionRefused(
+        {"action": translation.gettext_lazy("This action has already been carried over.")}
+    )
     if Action.objects.filter(carried_from=action).exists():
-        raise ActionRefused(
-            {"action": translation.gettext_lazy("This action has already been carried over.")}
-        )
+        raise refused
     data = ActionInput(
         dimension=action.dimension,
         title=action.title,
@@ -133,14 +138,27 @@ def carry_over(*, action: Action, campaign: Campaign, created_by: Any = None) ->
         target_score=action.target_score,
         target_stage=action.target_stage,
     )
-    return create_action(campaign=campaign, data=data, created_by=created_by, carried_from=action)
+    try:
+        with transaction.atomic():  # a savepoint: two clicks at once meet the unique link
+            return create_action(
+                campaign=campaign, data=data, created_by=created_by, carried_from=action
+            )
+    except IntegrityError:
+        raise refused from None
 
 
 def _reminder_to(action: Action) -> str:
-    """Whom the reminder goes to: the consultant who made the action, else the
-    organisation's owner ("" when neither has an address)."""
-    for user in (action.created_by, action.campaign.organisation.owner):
-        if user is not None and user.email:
+    """Whom the reminder goes to: the consultant who made the action while they may
+    still open the organisation, else the organisation's owner ("" when neither is an
+    active user with an address)."""
+    organisation = action.campaign.organisation
+    maker = action.created_by
+    if maker is not None and not (
+        Organisation.objects.for_user(maker).filter(pk=organisation.pk).exists()
+    ):
+        maker = None
+    for user in (maker, organisation.owner):
+        if user is not None and user.is_active and user.email:
             return str(user.email)
     return ""
 
@@ -156,9 +174,16 @@ def send_action_reminders(*, today: date, base_url: str) -> RemindersSent:
     action is claimed before its mail is sent (`reminded_for`), so a second run, or one
     running at the same time, sends nothing twice."""
     sent = failed = 0
-    candidates = Action.objects.filter(
-        remind=True, status__in=action_rules.OPEN_STATUSES, due_on__gte=today
-    ).select_related("campaign__organisation__owner", "created_by")
+    candidates = (
+        Action.objects.filter(
+            remind=True,
+            status__in=action_rules.OPEN_STATUSES,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=action_rules.REMINDER_DAYS),
+        )
+        .exclude(reminded_for=F("due_on"))
+        .select_related("campaign__organisation__owner", "created_by")
+    )
     for action in candidates:
         if not action_rules.reminder_due(
             due_on=action.due_on,
@@ -180,7 +205,8 @@ def send_action_reminders(*, today: date, base_url: str) -> RemindersSent:
             continue
         try:
             _send_reminder(action, to, base_url)
-        except OSError:  # the mail server refused or is away: the next run tries again
+        except Exception:  # refused or away, or a bad header: the next run tries again
+            logger.exception("The reminder of action %s was not sent", action.pk)
             Action.objects.filter(pk=action.pk).update(reminded_for=action.reminded_for)
             failed += 1
         else:
@@ -193,7 +219,9 @@ def _send_reminder(action: Action, to: str, base_url: str) -> None:
     link = base_url.rstrip("/") + reverse("reports:dashboard", args=[action.campaign.slug])
     with translation.override(action.campaign.language):
         due = formats.date_format(action.due_on, "j F Y")
-        subject = _("Action due on %(due)s: %(title)s") % {"due": due, "title": action.title}
+        # A subject is one line: a title typed with a line break must not end it.
+        title = " ".join(action.title.split())
+        subject = _("Action due on %(due)s: %(title)s") % {"due": due, "title": title}
         body = _(
             "The action “%(title)s” of %(campaign)s (%(organisation)s) is due on %(due)s."
             "\nOwner: %(owner)s\n\nThe action plan: %(link)s"

@@ -172,7 +172,9 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
         return _form_page(
             request, campaign, _action_form(campaign, dimension, None, {"dimension": dimension})
         )
-    form = _action_form(campaign, dimension, request.POST)
+    # The starting points offered are the posted dimension's: one of another dimension's
+    # is refused as not a choice, and the form comes back with the right ones.
+    form = _action_form(campaign, request.POST.get("dimension", dimension), request.POST)
     if form.is_valid():
         user = request.user if request.user.is_authenticated else None
         try:
@@ -199,7 +201,7 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = _action_form(campaign, action.dimension)
         form.initial = ActionForm.initial_for(action, form.recommendations)
         return _form_page(request, campaign, form, action=action)
-    form = _action_form(campaign, action.dimension, request.POST)
+    form = _action_form(campaign, request.POST.get("dimension", action.dimension), request.POST)
     if form.is_valid():
         try:
             action_services.update_action(action=action, data=form.to_input())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reports import business_results
@@ -58,7 +59,8 @@ class BusinessResultForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean_value(self):
-        value = business_results.parse_value(self.cleaned_data["value"])
+        language = (get_language() or "nl")[:2]
+        value = business_results.parse_value(self.cleaned_data["value"], language)
         if value is None:
             raise ValidationError(_("Enter a number, for example 1250 or 12,5."))
         return value

@@ -10,10 +10,11 @@ rounds they stand beside the index's trend: a correlation, never proof.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.functional import Promise
@@ -53,20 +54,43 @@ LARGEST = Decimal("999999999999.99")  # what the database column holds
 SOURCE_MAX = 200
 
 
-def parse_value(text: str) -> Decimal | None:
-    """A figure as typed: "1.250,50", "1250.5", "12 %" and "€ 80" are all read; None
-    when it is not a number. A comma is the decimal separator when it is the last
-    separator (Dutch), a point otherwise."""
-    cleaned = text.strip().replace("€", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+GROUPED = re.compile(r"[1-9]\d{0,2}(?:X\d{3})+")  # X: the grouping mark
+
+
+def _grouped(digits: str, mark: str) -> bool:
+    return GROUPED.fullmatch(digits.replace(mark, "X")) is not None
+
+
+def parse_value(text: str, language: str = "nl") -> Decimal | None:
+    """A figure as typed, in the page's language: "1.250,50", "1.250", "12,5 %" and
+    "€ 80" in Dutch; "1,250.50" and "1,250" in English; None when it is not a number.
+    With both separators the last one marks the decimals; with one kind only, it groups
+    thousands when it is the language's grouping mark in groups of three (1.250 in
+    Dutch, 1,250 in English), and marks the decimals otherwise."""
+    cleaned = "".join(text.split()).replace("€", "").replace("%", "")
+    found = re.fullmatch(r"([+-]?)([\d.,]*\d)", cleaned)
+    if found is None:
         return None
-    return value if value.is_finite() else None
+    sign, digits = found.groups()
+    group_mark = "." if language == "nl" else ","
+    marks = {c for c in digits if c in ".,"}
+    if len(marks) == 2:
+        decimal_mark = digits[max(digits.rfind("."), digits.rfind(","))]
+        whole, _sep, fraction = digits.rpartition(decimal_mark)
+        other = "," if decimal_mark == "." else "."
+        if not _grouped(whole, other):
+            return None
+        return Decimal(f"{sign}{whole.replace(other, '')}.{fraction}")
+    if not marks:
+        return Decimal(sign + digits)
+    (mark,) = marks
+    if digits.startswith(mark) or digits.endswith(mark):
+        return None
+    if _grouped(digits, mark) and (mark == group_mark or digits.count(mark) > 1):
+        return Decimal(sign + digits.replace(mark, ""))
+    if digits.count(mark) > 1:
+        return None
+    return Decimal(sign + digits.replace(mark, "."))
 
 
 def shown(metric: Metric, value: Decimal) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from assessment.models import Campaign
 from questionnaires.models import Recommendation
@@ -83,7 +84,7 @@ DEMO_ACTIONS = (
 def add_demo_actions(previous: Campaign, consultant: AbstractBaseUser | None) -> None:
     """Give the demo's previous round its action plan, with dated progress notes."""
     assert previous.closes_at is not None  # the demo's rounds all have a closing day
-    closed_on = previous.closes_at.date()
+    closed_on = timezone.localdate(previous.closes_at)
     first_recommendation: dict[str, str] = {}
     for rec in Recommendation.objects.select_related("dimension__framework"):  # in order
         first_recommendation.setdefault(rec.dimension.full_code, rec.text_nl)

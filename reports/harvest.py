@@ -111,7 +111,10 @@ def harvest_rows(harvest: Harvest) -> list[HarvestRow]:
 
 
 def _index(campaign: Campaign, language: str) -> float | None:
-    """A round's index as its own release shows it (None when it shows none)."""
+    """An earlier round's index as its own release shows it: None while its fieldwork
+    runs (as the trend of the scores has it) or when its release shows none."""
+    if not campaign.fieldwork_ended():
+        return None
     return build_profile(campaign, language=language).overall_score
 
 

@@ -51,6 +51,27 @@ def test_typed_figures_are_read_as_people_type_them(typed, value):
     assert business_results.parse_value(typed) == value
 
 
+@pytest.mark.parametrize(
+    ("typed", "dutch", "english"),
+    [
+        # What the page prints, typed back: grouped thousands in the page's language.
+        ("1.250", Decimal("1250"), Decimal("1.250")),
+        ("€ 1.315", Decimal("1315"), Decimal("1.315")),
+        ("1,250", Decimal("1.250"), Decimal("1250")),
+        ("1.250.000", Decimal("1250000"), Decimal("1250000")),
+        ("1,250,000.5", Decimal("1250000.5"), Decimal("1250000.5")),
+        ("0.125", Decimal("0.125"), Decimal("0.125")),  # no group starts with 0
+        ("1_000", None, None),
+        ("1.2.3", None, None),
+        (".5", None, None),
+        ("1.25,0.5", None, None),
+    ],
+)
+def test_grouped_thousands_are_read_in_the_pages_language(typed, dutch, english):
+    assert business_results.parse_value(typed, "nl") == dutch
+    assert business_results.parse_value(typed, "en") == english
+
+
 def problems(metric: str, value: Decimal | None, **overrides) -> dict[str, str]:
     values = {"metric": metric, "value": value, "source": "", **YEAR, **overrides}
     return {k: str(v) for k, v in business_results.result_problems(**values).items()}
