@@ -223,3 +223,23 @@ def test_a_refused_mail_is_tried_again_by_the_next_run(due_soon, monkeypatch):
     monkeypatch.undo()
     call_command("send_action_reminders", "--today", TODAY.isoformat())
     assert len(mail.outbox) == 1
+
+
+def test_a_consultant_who_lost_access_is_not_reminded_the_owner_is(rounds, consultant):
+    _, now = rounds
+    colleague = UserFactory(email="bob@example.com")
+    now.organisation.shared_with.add(colleague)
+    consultant.email = "ann@example.com"
+    consultant.save()
+    create_action(
+        campaign=now, data=data(due_on=TODAY + timedelta(days=3), remind=True), created_by=colleague
+    )
+    now.organisation.shared_with.remove(colleague)  # Bob no longer works on this client
+    call_command("send_action_reminders", "--today", TODAY.isoformat())
+    assert [m.to for m in mail.outbox] == [["ann@example.com"]]
+
+
+def test_a_title_with_a_line_break_still_makes_a_one_line_subject(due_soon):
+    Action.objects.filter(pk=due_soon.pk).update(title="Listen\nto customers")
+    call_command("send_action_reminders", "--today", TODAY.isoformat())
+    assert mail.outbox[0].subject.endswith(": Listen to customers")

@@ -386,3 +386,35 @@ def test_the_plan_costs_the_dashboard_the_same_queries_however_long(
     for n in range(4):
         add_note(action=an_action(report_campaign, title=f"Action {n}"), text="Started")
     assert queries() == one
+
+
+def test_saving_the_edit_form_as_it_comes_keeps_a_bank_starting_point(
+    owner_client, report_campaign
+):
+    code = priority(report_campaign)
+    form = owner_client.get(new_url(report_campaign, dimension=code)).context["form"]
+    recommendation = form.recommendations[0]
+    action = an_action(report_campaign, dimension=code, recommendation=recommendation)
+    url = reverse("reports:action_edit", args=[report_campaign.slug, action.pk])
+    initial = owner_client.get(url).context["form"].initial
+    assert initial["starting_point"] == recommendation
+    data = {k: "" if v is None else str(v) for k, v in initial.items() if k != "remind"}
+    assert owner_client.post(url, {**data, "status": "in_progress"}).status_code == 302
+    action.refresh_from_db()
+    assert (action.recommendation, action.status) == (recommendation, "in_progress")
+
+
+def test_a_starting_point_of_another_dimension_is_refused(owner_client, report_campaign):
+    code = priority(report_campaign)
+    recommendation = (
+        owner_client.get(new_url(report_campaign, dimension=code))
+        .context["form"]
+        .recommendations[0]
+    )
+    other = next(d for d in version_dimensions(report_campaign.questionnaire_version) if d != code)
+    response = owner_client.post(
+        new_url(report_campaign, dimension=code),
+        action_data(other, starting_point=recommendation),
+    )
+    assert response.status_code == 400
+    assert Action.objects.count() == 0

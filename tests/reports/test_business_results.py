@@ -26,7 +26,7 @@ from reports.harvest import harvest_for
 from reports.models import BusinessResult
 from reports.profile_builder import build_profile
 from tests.builders import add_response, level, make_questionnaire
-from tests.factories import ClosedCampaignFactory, OrganisationFactory
+from tests.factories import CampaignFactory, ClosedCampaignFactory, OrganisationFactory
 
 YEAR = {"period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31)}
 
@@ -276,3 +276,16 @@ def test_the_report_shows_the_harvest_and_makes_itself_again_when_a_figure_chang
         assert pdf.report_input(report_campaign, "en").signature() == report.signature()
     # A team report leaves the organisation's figures out.
     assert 'id="harvest"' not in pdf.render_html(pdf.report_input(report_campaign, "en", "Beta"))
+
+
+def test_an_earlier_round_still_in_fieldwork_shows_no_index(db, consultant):
+    version = make_questionnaire()
+    organisation = OrganisationFactory(owner=consultant)
+    running = CampaignFactory(organisation=organisation, questionnaire_version=version)
+    closed = ClosedCampaignFactory(organisation=organisation, questionnaire_version=version)
+    for campaign in (running, closed):
+        for _ in range(3):
+            add_response(campaign, level(4))
+        set_result(campaign=campaign, metric="nps", value=Decimal("12"), **YEAR)
+    harvest = harvest_for(closed, build_profile(closed, language="en"))
+    assert [p.index for p in harvest.points] == [None, 75.0]
