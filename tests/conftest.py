@@ -3,8 +3,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test.utils import override_settings
 
 from questionnaires.models import Framework, Questionnaire, QuestionnaireVersion
+
+_DEFAULT_HASHERS = list(settings.PASSWORD_HASHERS)
 
 
 def ensure_banks_loaded() -> None:
@@ -24,6 +27,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if test_name.endswith(".sqlite3"):
         for suffix in ("-wal", "-shm"):
             Path(f"{test_name}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashes():
+    """Tests hash passwords with MD5: every test user (UserFactory, `seed_demo`) would
+    otherwise cost a full-strength PBKDF2 hash, and so would every login of a browser
+    test. The default hashers stay behind it, so a stored PBKDF2 hash still verifies.
+    Production's hasher is Django's default (config/settings.py sets none)."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher", *_DEFAULT_HASHERS]
+    ):
+        yield
 
 
 @pytest.fixture
