@@ -24,7 +24,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 DEMO_USER, DEMO_PASSWORD, DEMO_SLUG = "demo", "demo-consultant", "demo-vervolgmeting"
 ALL_CHARTS_READY = """() => {

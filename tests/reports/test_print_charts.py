@@ -166,6 +166,7 @@ def test_without_charts_a_long_chart_is_not_split(demo_round):
 
 
 @pytest.mark.slow
+@pytest.mark.one_database
 def test_the_printed_demo_report_has_no_text_under_7_pt(demo_round, tmp_path):
     path = tmp_path / "demo.pdf"
     path.write_bytes(pdf.render_pdf(pdf.report_input(demo_round, "nl")))
