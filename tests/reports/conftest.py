@@ -1,8 +1,17 @@
 import pytest
 
 from assessment.models import Response
+from tests.browser import REPORT_BROWSER
 from tests.builders import EVIL_COMMENT, add_responses
 from tests.factories import ClosedCampaignFactory, OrganisationFactory, TeamFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report_browser():
+    """The report's browser tests share one Chromium (launched by the first of them);
+    it is closed when the session ends."""
+    yield
+    REPORT_BROWSER.stop()
 
 
 @pytest.fixture
