@@ -13,7 +13,11 @@ from assessment.models import Campaign, Response
 from tests.browser import ANSWER_EVERY_GROUP
 from tests.factories import CampaignFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.one_database,
+    pytest.mark.django_db(transaction=True),
+]
 
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1366, "height": 768}}
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -13,7 +13,11 @@ from assessment import page_plan
 from assessment.models import Answer, Response, Team
 from tests.browser import ANSWER_EVERY_GROUP
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.one_database,
+    pytest.mark.django_db(transaction=True),
+]
 
 PHONE = {"width": 360, "height": 740}
 

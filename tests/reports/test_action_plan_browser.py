@@ -18,7 +18,7 @@ from tests.reports.test_dashboard_browser import DEMO_SLUG, in_browser, log_in, 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 
 @pytest.fixture

@@ -384,6 +384,7 @@ def test_figure_json_is_safe_in_a_script_element():
 
 
 @pytest.mark.slow
+@pytest.mark.one_database
 def test_figures_export_as_static_svg(settings):
     """The PDF draws these figures with kaleido and Debian's Chromium, through the app's
     own renderer (which draws a chart again in a fresh browser when a loaded machine

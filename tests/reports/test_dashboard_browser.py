@@ -1,9 +1,10 @@
 """The dashboard in a real browser: every chart drawn, no script errors, downloads work.
 
 Debian's /usr/bin/chromium through Playwright's sync API; browsers are never downloaded.
-The browser runs in a thread of its own: the sync API refuses to start while another
-Playwright instance (tests/assessment keeps one for the whole session) runs in this
-thread, and the scenario needs nothing from the database once the demo data exists.
+The browser runs in a thread of its own (tests/browser.py's BrowserThread, one Chromium
+for every scenario): the sync API refuses to start while another Playwright instance
+(tests/assessment keeps one for the whole session) runs in this thread, and the scenario
+needs nothing from the database once the demo data exists.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import io
 import json
 import os
 import re
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,11 +20,11 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, REPORT_BROWSER
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 DEMO_USER, DEMO_PASSWORD, DEMO_SLUG = "demo", "demo-consultant", "demo-vervolgmeting"
 ALL_CHARTS_READY = """() => {
@@ -36,33 +36,10 @@ ALL_CHARTS_READY = """() => {
 
 
 def in_browser(scenario: Callable[[Any], Any]) -> Any:
-    """Run ``scenario(browser)`` with a fresh headless Chromium in a thread of its own."""
+    """Run ``scenario(browser)`` in the browser's own thread, in contexts of its own."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (Debian package 'chromium')")
-    from playwright.sync_api import sync_playwright
-
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-                )
-                try:
-                    outcome["value"] = scenario(browser)
-                finally:
-                    browser.close()
-        except BaseException as error:  # re-raised in the test's thread
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, name="dashboard-browser")
-    thread.start()
-    thread.join(timeout=180)
-    assert not thread.is_alive(), "the browser scenario did not finish in time"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
+    return REPORT_BROWSER.run(scenario, timeout=180)
 
 
 def new_page(browser, width: int, height: int = 900):

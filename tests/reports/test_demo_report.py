@@ -4,13 +4,11 @@ that does not repeat itself."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from html import unescape
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from assessment import demo
@@ -29,8 +27,8 @@ TIMES = 3
 
 
 @pytest.fixture
-def demo_rounds(banks):
-    call_command("seed_demo", stdout=io.StringIO())
+def demo_rounds(seeded_demo, db):
+    """This year's round of the demo, seeded once for the module (it is only read)."""
     return Campaign.objects.get(slug=demo.CURRENT_SLUG)
 
 

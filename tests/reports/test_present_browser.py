@@ -23,7 +23,7 @@ from tests.reports.test_dashboard_browser import (  # noqa: F401 - `demo` is a f
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 LIVE_SLUG = "demo-pulsmeting"
 SHOTS = os.environ.get("PRESENT_SCREENSHOTS", "")  # a directory: keep a PNG of every slide

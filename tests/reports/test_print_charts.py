@@ -4,13 +4,11 @@ charts drawn per framework rather than shrunk."""
 from __future__ import annotations
 
 import importlib.util
-import io
 import sys
 from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from assessment import demo
@@ -34,8 +32,8 @@ def report_quality():
 
 
 @pytest.fixture
-def demo_round(banks):
-    call_command("seed_demo", stdout=io.StringIO())
+def demo_round(seeded_demo, db):
+    """This year's round of the demo, seeded once for the module (it is only read)."""
     return Campaign.objects.get(slug=demo.CURRENT_SLUG)
 
 
@@ -166,6 +164,7 @@ def test_without_charts_a_long_chart_is_not_split(demo_round):
 
 
 @pytest.mark.slow
+@pytest.mark.one_database
 def test_the_printed_demo_report_has_no_text_under_7_pt(demo_round, tmp_path):
     path = tmp_path / "demo.pdf"
     path.write_bytes(pdf.render_pdf(pdf.report_input(demo_round, "nl")))

@@ -261,6 +261,7 @@ def test_export_slides_refusals_write_nothing(report_campaign, quick_version, co
 
 
 @pytest.mark.slow
+@pytest.mark.one_database
 def test_libreoffice_impress_opens_and_renders_every_slide(report_campaign, tmp_path):
     """Impress converts the deck without a repair prompt (headless: it would fail), one
     PDF page per slide, and each page renders to an image that is not blank."""
