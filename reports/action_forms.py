@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports import action_rules
 from reports.action_services import ActionInput, ActionRefused
-from reports.forms import DateInput
+from reports.forms import date_field
 from reports.models import Action
 
 OWN_RECOMMENDATION = "own"  # the radio button of a starting point written by the consultant
@@ -109,12 +109,7 @@ class ActionForm(MarksInvalidFields):
         help_text=_("Who takes it on: a name or a role, e.g. “Head of customer service”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    due_on = forms.DateField(
-        label=_("Due"),
-        required=False,
-        widget=DateInput(),
-        error_messages={"invalid": _("Enter the day as a date, e.g. 2026-06-30.")},
-    )
+    due_on = date_field(_("Due"))
     target_score = forms.DecimalField(
         label=_("Target score (0–100)"),
         required=False,
@@ -206,14 +201,7 @@ class ActionForm(MarksInvalidFields):
 
 
 class NoteForm(MarksInvalidFields):
-    written_on = forms.DateField(
-        label=_("Date"),
-        widget=DateInput(),
-        error_messages={
-            "required": _("Enter the day it happened."),
-            "invalid": _("Enter the day as a date, e.g. 2026-06-30."),
-        },
-    )
+    written_on = date_field(_("Date"), required=_("Enter the day it happened."))
     # Not required here: an empty note is refused, with its reason, by the service.
     text = forms.CharField(
         label=_("What has happened?"),

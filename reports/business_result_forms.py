@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reports import business_results
-from reports.forms import DateInput
+from reports.forms import date_field
 
 
 class BusinessResultForm(forms.Form):
@@ -28,21 +28,11 @@ class BusinessResultForm(forms.Form):
             "0 and 100, an NPS between -100 and 100; amounts in euro."
         ),
     )
-    period_start = forms.DateField(
-        label=_("Period from"),
-        widget=DateInput(),
-        error_messages={
-            "required": _("Give the first day of the period the figure covers."),
-            "invalid": _("Enter the day as a date, e.g. 2026-01-01."),
-        },
+    period_start = date_field(
+        _("Period from"), required=_("Give the first day of the period the figure covers.")
     )
-    period_end = forms.DateField(
-        label=_("Period until"),
-        widget=DateInput(),
-        error_messages={
-            "required": _("Give the last day of the period the figure covers."),
-            "invalid": _("Enter the day as a date, e.g. 2026-12-31."),
-        },
+    period_end = date_field(
+        _("Period until"), required=_("Give the last day of the period the figure covers.")
     )
     source = forms.CharField(
         label=_("Source"),

@@ -4,6 +4,7 @@ rules of the expiry day live in reports/link_rules.py."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -14,12 +15,32 @@ from django.utils.translation import gettext_lazy as _
 from assessment.text import clean_name
 from reports import link_rules
 
+if TYPE_CHECKING:  # the stubs' helper types are not installed in production
+    from django_stubs_ext import StrOrPromise
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(
+    label: StrOrPromise, *, required: StrOrPromise = "", help_text: StrOrPromise = ""
+) -> forms.DateField:
+    """A day picked in the browser's date picker, with our messages; optional when no
+    `required` message is given."""
+    messages: dict[str, StrOrPromise] = {"invalid": _("Enter the day as a date, e.g. 2026-06-30.")}
+    if required:
+        messages["required"] = required
+    return forms.DateField(
+        label=label,
+        required=bool(required),
+        widget=DateInput(),
+        error_messages=messages,
+        help_text=help_text,
+    )
 
 
 class ReportLinkForm(forms.Form):
@@ -29,13 +50,9 @@ class ReportLinkForm(forms.Form):
         error_messages={"required": _("Give the link a label, so that you know who it is for.")},
         help_text=_("Who the link is for, e.g. “MT Jansen BV”. Only you see the label."),
     )
-    expires_on = forms.DateField(
-        label=_("Works until"),
-        widget=DateInput(),
-        error_messages={
-            "required": _("Choose the last day the link works."),
-            "invalid": _("Enter the day as a date, e.g. 2026-06-30."),
-        },
+    expires_on = date_field(
+        _("Works until"),
+        required=_("Choose the last day the link works."),
         help_text=_("The last day the link works; at most a year ahead."),
     )
     shows_comments = forms.BooleanField(
