@@ -11,6 +11,7 @@ page may be given a `next` (the present mode's closing slide) to return to after
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,12 +32,10 @@ from questionnaires.models import Recommendation, Stage
 from reports import action_services
 from reports.action_forms import ActionForm, DimensionChoices, DimensionPickForm, NoteForm
 from reports.action_plan import dimension_names, version_dimensions
-from reports.action_services import ActionRefused
+from reports.action_services import ActionInput, ActionRefused
 from reports.models import Action
 from reports.previous_round import previous_campaign
-from reports.profile import GroupTooSmall, ResultsNotFinal, UnknownGroup
-from reports.profile_builder import build_profile
-from reports.views import page_language, results_state
+from reports.views import page_language, page_profile
 
 
 def _plan_url(campaign: Campaign) -> str:
@@ -61,12 +60,8 @@ def _done(request: HttpRequest, campaign: Campaign, anchor: str = "#actions") ->
 def _priorities(campaign: Campaign) -> tuple[str, ...]:
     """The campaign's priorities, when its dashboard shows results (so a suggestion
     gives away nothing the dashboard does not)."""
-    try:
-        profile = build_profile(campaign, language=page_language())
-    except (ResultsNotFinal, GroupTooSmall, UnknownGroup):
-        return ()
-    state = results_state(campaign, profile, final=campaign.fieldwork_ended(), filtered=False)
-    return profile.priorities if state == "results" else ()
+    profile, state = page_profile(campaign, team=None, final=campaign.fieldwork_ended())
+    return profile.priorities if profile is not None and state == "results" else ()
 
 
 def _dimensions(campaign: Campaign) -> DimensionChoices:
@@ -150,6 +145,27 @@ def _campaign_action(request: HttpRequest, slug: str, pk: int) -> tuple[Campaign
     return campaign, get_object_or_404(Action, campaign=campaign, pk=pk)
 
 
+def _store(
+    request: HttpRequest,
+    campaign: Campaign,
+    form: ActionForm,
+    write: Callable[[ActionInput], Action],
+    done: str,
+) -> HttpResponse | None:
+    """Store the form's action with `write` and go back where the consultant came from;
+    None when the form or the service refuses it (the reasons are then on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        action = write(form.to_input())
+    except ActionRefused as refused:
+        form.show_refusal(refused)
+        return None
+    messages.success(request, done % {"title": action.title})
+    _flag_past_due(request, action)
+    return _done(request, campaign, f"#action-{action.pk}")
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -175,19 +191,15 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     # The starting points offered are the posted dimension's: one of another dimension's
     # is refused as not a choice, and the form comes back with the right ones.
     form = _action_form(campaign, request.POST.get("dimension", dimension), request.POST)
-    if form.is_valid():
-        user = request.user if request.user.is_authenticated else None
-        try:
-            action = action_services.create_action(
-                campaign=campaign, data=form.to_input(), created_by=user
-            )
-        except ActionRefused as refused:
-            form.show_refusal(refused)
-        else:
-            messages.success(request, _("Action “%(title)s” added.") % {"title": action.title})
-            _flag_past_due(request, action)
-            return _done(request, campaign, f"#action-{action.pk}")
-    return _form_page(request, campaign, form, status=400)
+    user = request.user if request.user.is_authenticated else None
+    saved = _store(
+        request,
+        campaign,
+        form,
+        lambda data: action_services.create_action(campaign=campaign, data=data, created_by=user),
+        _("Action “%(title)s” added."),
+    )
+    return saved or _form_page(request, campaign, form, status=400)
 
 
 @never_cache
@@ -202,16 +214,14 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form.initial = ActionForm.initial_for(action, form.recommendations)
         return _form_page(request, campaign, form, action=action)
     form = _action_form(campaign, request.POST.get("dimension", action.dimension), request.POST)
-    if form.is_valid():
-        try:
-            action_services.update_action(action=action, data=form.to_input())
-        except ActionRefused as refused:
-            form.show_refusal(refused)
-        else:
-            messages.success(request, _("Action “%(title)s” saved.") % {"title": action.title})
-            _flag_past_due(request, action)
-            return _done(request, campaign, f"#action-{action.pk}")
-    return _form_page(request, campaign, form, action=action, status=400)
+    saved = _store(
+        request,
+        campaign,
+        form,
+        lambda data: action_services.update_action(action=action, data=data),
+        _("Action “%(title)s” saved."),
+    )
+    return saved or _form_page(request, campaign, form, action=action, status=400)
 
 
 @never_cache
