@@ -36,6 +36,7 @@ from reports.slides_draw import (
     MARGIN,
     MIN_PT,
     MUTED,
+    OVERDUE_TINT,
     PALE,
     PREVIOUS,
     STAGE_FILL,
@@ -62,7 +63,7 @@ __all__ = ["GAP_ROWS", "build_slides"]
 
 # Part of the cache key of the slides made in the background (reports/report_jobs.py):
 # raise it when the slides' layout changes, so that decks made by an older one are made again.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 MANAGEMENT = "0f4c75"  # reports/charts/gap.py
 EMPLOYEES = "d08a2e"
 
@@ -345,12 +346,12 @@ class Walk(OpeningSlides):
         rows = [header] + [
             [a.dimension, a.title, a.owner, a.due, a.status, a.target] for a in plan_slide.actions
         ]
-        overdue = {(i, 3): HIGHLIGHT for i, a in enumerate(plan_slide.actions, 1) if a.overdue}
+        overdue = {(i, 3): OVERDUE_TINT for i, a in enumerate(plan_slide.actions, 1) if a.overdue}
         deck.table(
             slide,
             MARGIN,
             top,
-            column_widths(BODY_WIDTH, [0.17, 0.31, 0.12, 0.13, 0.11, 0.16]),
+            column_widths(BODY_WIDTH, [0.16, 0.26, 0.18, 0.13, 0.11, 0.16]),
             rows,
             fills=overdue,
             row_height=Inches(0.6),
