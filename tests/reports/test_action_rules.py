@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +25,14 @@ from reports.action_rules import (
     ActionPlan,
     ActionView,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 THRESHOLDS = (40.0, 60.0, 80.0)  # clear from 40, cut from 60, shining from 80
 TODAY = date(2026, 12, 2)

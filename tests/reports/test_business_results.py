@@ -28,6 +28,14 @@ from reports.profile_builder import build_profile
 from tests.builders import add_response, level, make_questionnaire
 from tests.factories import CampaignFactory, ClosedCampaignFactory, OrganisationFactory
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
+
 YEAR = {"period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31)}
 
 

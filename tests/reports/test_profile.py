@@ -387,6 +387,8 @@ def test_change_against_the_previous_round(version):
         "overall": 50.0,  # everyone answered 3 -> every score 50, the index too
         "index_differs": 0,  # the same questionnaire version
         "not_comparable": [],  # the same questionnaire version: every dimension compares
+        # each dimension's score then (the follow-up of its actions): everyone at 3 -> 50
+        "scores": {"alpha.one": 50.0, "alpha.two": 50.0, "beta.three": 50.0, "beta.four": 50.0},
     }
     # previous round: everyone at 3 -> S = 50; this round the overall mean is
     # (3 x 5 + 2 x 3 + 4 + 3 x 2 + 2 x 1 + 3) / 12 = 36/12 = 3 -> S = 50: change 0
