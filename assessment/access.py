@@ -8,7 +8,7 @@ work, and results stay with the consultants of the organisation.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import Campaign, Organisation
@@ -27,3 +27,12 @@ def consultant_campaign(request: HttpRequest, slug: str) -> Campaign:
         ),
         slug=slug,
     )
+
+
+def consultant_results_campaign(request: HttpRequest, slug: str) -> Campaign:
+    """A campaign whose results a consultant page shows: never a customer mirror, whose
+    results are shown only beside those of the campaign it mirrors."""
+    campaign = consultant_campaign(request, slug)
+    if campaign.is_customer_mirror:
+        raise Http404("a customer mirror's results are on its campaign's pages")
+    return campaign

@@ -72,7 +72,8 @@ TESTS = Q(responses__is_test=True)
 def organisations_overview(user) -> QuerySet[Organisation]:
     """The user's organisations with their campaigns, submitted and test counts (3 queries)."""
     campaigns = (
-        Campaign.objects.with_counts()
+        Campaign.objects.internal()
+        .with_counts()
         .annotate(test_count=Count("responses", filter=TESTS))
         .select_related("questionnaire_version__questionnaire")
         .order_by("-created_at")
@@ -86,9 +87,11 @@ def organisations_overview(user) -> QuerySet[Organisation]:
 
 
 def organisation_campaigns(organisation: Organisation) -> QuerySet[Campaign]:
-    """An organisation's campaigns with submitted / in-progress / test counts and team counts."""
+    """An organisation's campaigns with submitted / in-progress / test counts and team counts;
+    a customer mirror is shown on its campaign's page, not as a campaign of its own."""
     return (
-        organisation.campaigns.annotate(
+        organisation.campaigns.internal()
+        .annotate(
             submitted_count=Count("responses", filter=counted_filter("responses__"), distinct=True),
             in_progress_count=Count(
                 "responses",
@@ -256,12 +259,14 @@ def create_campaign(
     status: str = Campaign.DRAFT,
     created_by=None,
     version: QuestionnaireVersion | None = None,
+    mirror_of: Campaign | None = None,
 ) -> Campaign:
     """Create a campaign on the questionnaire's latest published version (or on `version`,
     an earlier published one, e.g. to import a round answered on it), with its teams.
 
     `minimum_answered`: the percentage of statements a response needs to be submitted
-    (0 to 100; see `responding.answers_needed`)."""
+    (0 to 100; see `responding.answers_needed`). `mirror_of`: the internal campaign whose
+    customer mirror this is (`assessment.customer_mirror`)."""
     name = clean_name(name)
     if not name:
         raise ValidationError(_("A campaign needs a name."))
@@ -274,6 +279,7 @@ def create_campaign(
         version.questionnaire_id != questionnaire.pk or not version.is_published
     ):
         raise ValidationError(_("Choose a published version of this questionnaire."))
+    check_audience(questionnaire, customer_mirror=mirror_of is not None)
     campaign = Campaign.objects.create(
         organisation=organisation,
         name=name,
@@ -287,6 +293,7 @@ def create_campaign(
         closes_at=closes_at,
         status=status,
         created_by=created_by,
+        mirror_of=mirror_of,
     )
     sync_teams(campaign, teams)
     return campaign
@@ -334,11 +341,23 @@ def update_campaign(
     return stored
 
 
+def check_audience(questionnaire: Questionnaire, *, customer_mirror: bool) -> None:
+    """A customer mirror asks a customer questionnaire, every other campaign an internal
+    one: customer statements never enter an internal campaign, nor the other way round."""
+    if (questionnaire.audience == Questionnaire.CUSTOMER) != customer_mirror:
+        raise ValidationError(
+            _("A customer mirror uses a customer questionnaire.")
+            if customer_mirror
+            else _("The customer questionnaire is only for a campaign's customer mirror.")
+        )
+
+
 def change_questionnaire(campaign: Campaign, questionnaire: Questionnaire) -> None:
     """Switch to another questionnaire's latest published version; refused once responses
     exist."""
     if campaign.questionnaire_version.questionnaire_id == questionnaire.pk:
         return
+    check_audience(questionnaire, customer_mirror=campaign.is_customer_mirror)
     if not can_change_questionnaire(campaign):
         raise ValidationError(
             _(

@@ -231,8 +231,15 @@ def demo_campaigns(
 ) -> tuple[Campaign | None, Campaign | None, Campaign | None]:
     """(current, previous, live) of the demo organisation: the two closed rounds, newest
     first, and the open one."""
-    closed = list(organisation.campaigns.filter(status=Campaign.CLOSED).order_by("-created_at"))
-    live = organisation.campaigns.filter(status=Campaign.OPEN).order_by("-created_at").first()
+    closed = list(
+        organisation.campaigns.internal().filter(status=Campaign.CLOSED).order_by("-created_at")
+    )
+    live = (
+        organisation.campaigns.internal()
+        .filter(status=Campaign.OPEN)
+        .order_by("-created_at")
+        .first()
+    )
     return (closed[0] if closed else None, closed[1] if len(closed) > 1 else None, live)
 
 

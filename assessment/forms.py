@@ -145,11 +145,21 @@ class CampaignForm(forms.ModelForm):
         editing = campaign.pk is not None
         questionnaire = self.fields["questionnaire"]
         assert isinstance(questionnaire, forms.ModelChoiceField)  # declared above
-        # Only internal questionnaires with a published version: drafts are never picked,
-        # and the customer mirror is not a questionnaire for the organisation's people.
-        questionnaire.queryset = (
-            Questionnaire.objects.internal().filter(versions__published_at__isnull=False).distinct()
+        # Only questionnaires with a published version (drafts are never picked), of the
+        # campaign's audience: a customer mirror asks customers, every other campaign the
+        # organisation's own people.
+        audience = (
+            Questionnaire.objects.for_customers()
+            if campaign.is_customer_mirror
+            else Questionnaire.objects.internal()
         )
+        questionnaire.queryset = audience.filter(versions__published_at__isnull=False).distinct()
+        if campaign.is_customer_mirror:
+            self.fields["teams"].label = _("Customer segments")
+            self.fields["teams"].help_text = _(
+                "One segment per line, optionally followed by a comma and the number of "
+                "customers asked. Each segment gets its own link and QR code."
+            )
         self.fields["slug"].required = False
         self.fields["name"].widget.attrs.update(autofocus=not editing)
         language = self.fields["language"]
@@ -364,6 +374,31 @@ class CampaignForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error(None, error)
             raise
+
+
+class CustomerMirrorForm(forms.Form):
+    """The customer mirror of a campaign: its segments and its own k."""
+
+    segments = forms.CharField(
+        label=_("Customer segments (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line, for example “B2B” and “Consumers”. Each segment gets its own link "
+            "and QR code; the general link files answers under no segment."
+        ),
+    )
+    anonymity_threshold = forms.IntegerField(
+        label=_("Anonymity threshold for customers"),
+        initial=DEFAULT_ANONYMITY_THRESHOLD,
+        min_value=MINIMUM_ANONYMITY_THRESHOLD,
+        max_value=100,
+        error_messages={"min_value": THRESHOLD_TOO_LOW},
+        help_text=_("Segments with fewer submitted customer responses are never shown."),
+    )
+
+    def clean_segments(self) -> list[team_rules.TeamSpec]:
+        return team_rules.parse_teams(self.cleaned_data.get("segments") or "")
 
 
 class InvitationForm(forms.Form):

@@ -72,6 +72,10 @@ class CampaignQuerySet(models.QuerySet):
     def for_user(self, user) -> CampaignQuerySet:
         return self.filter(organisation__in=Organisation.objects.for_user(user))
 
+    def internal(self) -> CampaignQuerySet:
+        """Campaigns of the organisation's own people: never a customer mirror."""
+        return self.filter(mirror_of__isnull=True)
+
     def with_counts(self) -> CampaignQuerySet:
         return self.annotate(
             submitted_count=Count("responses", filter=counted_filter("responses__")),
@@ -135,6 +139,18 @@ class Campaign(models.Model):
         ),
     )
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    # A customer mirror is a campaign of its own beside the internal one it mirrors: its
+    # own link, k, segments (its teams) and fieldwork, and answers that can never reach
+    # the internal campaign's responses or scores (`assessment.customer_mirror`).
+    mirror_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="customer_mirror",
+        verbose_name=_("customer mirror of"),
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -163,6 +179,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.name}"
+
+    @property
+    def is_customer_mirror(self) -> bool:
+        """Answered by the organisation's customers: no roles, segments instead of teams."""
+        return self.mirror_of_id is not None
 
     def availability(self, now: datetime | None = None) -> Availability:
         """Whether the campaign takes answers now, and if not, why."""

@@ -1,15 +1,20 @@
 """The questionnaire in pages: each page holds whole dimensions of one framework, about
 ``PAGE_SIZE_LOW``-``PAGE_SIZE_HIGH`` statements (see `group_dimensions`), and the last page of
 a framework carries its one optional comment box. Plans are built once per version content
-revision and kept in memory."""
+revision and kept in memory.
+
+A customer questionnaire (the customer mirror) is paged differently: its statements in the
+bank's order, 6-8 to a page under one plain title, no dimension headings (the internal
+dimensions mean nothing to a customer) and one comment box at the end."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from questionnaires.models import Item, QuestionnaireVersion
+from questionnaires.models import Item, Questionnaire, QuestionnaireVersion
 
 from .roles import MANAGEMENT_ROLES
 
@@ -17,6 +22,10 @@ from .roles import MANAGEMENT_ROLES
 # dimension's statements together, short enough that nobody loses track.
 PAGE_SIZE_LOW = 6
 PAGE_SIZE_HIGH = 8
+
+# The title of a customer's pages, in both languages like every text of a plan.
+CUSTOMER_PAGE_TITLE_NL = "Jouw ervaring met dit bedrijf"
+CUSTOMER_PAGE_TITLE_EN = "Your experience with this company"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +180,8 @@ def build_page_plan(
 ) -> PagePlan:
     """Split a version's items into pages (one query); without the items only management
     can answer when `with_management_items` is False (an employee's questionnaire)."""
+    if version.questionnaire.audience == Questionnaire.CUSTOMER:
+        return _customer_plan(version)
     frameworks: dict[int, dict[int, list]] = {}
     for item in version.ordered_items():
         if item.audience == Item.MANAGEMENT and not with_management_items:
@@ -178,24 +189,10 @@ def build_page_plan(
         dimensions = frameworks.setdefault(item.dimension.framework_id, {})
         dimensions.setdefault(item.dimension_id, []).append(item)
     pages: list[Page] = []
-    number = 0
+    numbered = itertools.count(1)  # positions in the whole questionnaire
 
     def plan_item(item) -> PlanItem:
-        nonlocal number
-        number += 1
-        return PlanItem(
-            pk=item.pk,
-            code=item.code,
-            number=number,
-            bipolar=item.is_bipolar,
-            text_nl=item.text_nl,
-            text_en=item.text_en,
-            pole_from_nl=item.pole_from_nl,
-            pole_from_en=item.pole_from_en,
-            pole_to_nl=item.pole_to_nl,
-            pole_to_en=item.pole_to_en,
-            for_management_only=item.audience == Item.MANAGEMENT,
-        )
+        return _plan_item(item, next(numbered))
 
     for dimensions in frameworks.values():
         sections = [
@@ -227,6 +224,53 @@ def build_page_plan(
         version_id=version.pk,
         pages=tuple(pages),
         item_ids=frozenset(pk for page in pages for pk in page.item_ids),
+        key=plan_key(version),
+    )
+
+
+def _plan_item(item: Item, number: int) -> PlanItem:
+    return PlanItem(
+        pk=item.pk,
+        code=item.code,
+        number=number,
+        bipolar=item.is_bipolar,
+        text_nl=item.text_nl,
+        text_en=item.text_en,
+        pole_from_nl=item.pole_from_nl,
+        pole_from_en=item.pole_from_en,
+        pole_to_nl=item.pole_to_nl,
+        pole_to_en=item.pole_to_en,
+        for_management_only=item.audience == Item.MANAGEMENT,
+    )
+
+
+def _customer_plan(version: QuestionnaireVersion) -> PagePlan:
+    """A customer questionnaire's pages: see the module's docstring."""
+    ordered = version.items.select_related("dimension").order_by("versionitem__order", "code")
+    items = [_plan_item(item, number) for number, item in enumerate(ordered, 1)]
+    pages: list[Page] = []
+    start = 0
+    for taken in group_dimensions([1] * len(items)):
+        page_items = tuple(items[start : start + taken])
+        start += taken
+        section = Section(dimension="", title_nl="", title_en="", items=page_items)
+        pages.append(
+            Page(
+                number=len(pages) + 1,
+                framework_code=version.questionnaire.code,
+                title_nl=CUSTOMER_PAGE_TITLE_NL,
+                title_en=CUSTOMER_PAGE_TITLE_EN,
+                sections=(section,),
+                items=page_items,
+                item_ids=frozenset(i.pk for i in page_items),
+            )
+        )
+    if pages:
+        pages[-1] = replace(pages[-1], comment_topic=version.questionnaire.code)
+    return PagePlan(
+        version_id=version.pk,
+        pages=tuple(pages),
+        item_ids=frozenset(item.pk for item in items),
         key=plan_key(version),
     )
 

@@ -123,3 +123,22 @@ def invitation_summary(campaign: Campaign) -> InvitationSummary:
         reminded=Count("pk", filter=Q(reminded_at__isnull=False)),
     )
     return InvitationSummary(**counts)
+
+
+@dataclass(frozen=True)
+class MirrorSummary:
+    """The customer mirror beside its campaign: the mirror and its counted responses."""
+
+    campaign: Campaign
+    submitted: int
+
+
+def customer_mirror_of(campaign: Campaign) -> MirrorSummary | None:
+    """`campaign`'s customer mirror with its count (one query), or None: also for a
+    mirror itself, whose page shows the campaign it mirrors instead."""
+    if campaign.is_customer_mirror:
+        return None
+    mirror = Campaign.objects.with_counts().filter(mirror_of=campaign).first()
+    if mirror is None:
+        return None
+    return MirrorSummary(campaign=mirror, submitted=mirror.submitted_count)

@@ -13,7 +13,8 @@ from .models import Campaign, Response, Team
 
 
 class StartForm(forms.Form):
-    """Team (unless the link fixed it, or the campaign has none) and role."""
+    """Team (unless the link fixed it, or the campaign has none) and role. A customer
+    chooses neither: a segment comes only with its link, and customers have no role."""
 
     team = forms.TypedChoiceField(
         label=_("Your team"),
@@ -33,7 +34,9 @@ class StartForm(forms.Form):
         self.campaign = campaign
         self.fixed_team = fixed_team
         self.teams = teams
-        if fixed_team is not None or not teams:
+        if campaign.is_customer_mirror:
+            del self.fields["role"]
+        if fixed_team is not None or not teams or campaign.is_customer_mirror:
             del self.fields["team"]
         else:
             team_field = self.fields["team"]
@@ -46,6 +49,13 @@ class StartForm(forms.Form):
     @property
     def asks_team(self) -> bool:
         return "team" in self.fields
+
+    @property
+    def asks_role(self) -> bool:
+        return "role" in self.fields
+
+    def chosen_role(self) -> str:
+        return self.cleaned_data["role"] if self.asks_role else ""
 
     def chosen_team(self) -> Team | None:
         if self.fixed_team is not None:

@@ -74,7 +74,8 @@ def _entry(
     if invitation is not None and invitation.completed:
         return already_submitted_page(request, campaign)  # one submitted response per invitation
 
-    teams = [] if fixed_team is not None else list(campaign.teams.all())
+    asks_team = fixed_team is None and not campaign.is_customer_mirror
+    teams = list(campaign.teams.all()) if asks_team else []
     form = StartForm(
         request.POST if request.method == "POST" else None,
         campaign=campaign,
@@ -85,7 +86,7 @@ def _entry(
         try:
             started = responding.start_response(
                 campaign,
-                role=form.cleaned_data["role"],
+                role=form.chosen_role(),
                 team=form.chosen_team(),
                 language=language,
                 key=invitation_token or None,

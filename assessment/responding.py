@@ -202,9 +202,10 @@ def start_response(
     invitation was completed, LinkReplaced when a reminder replaced its link.
     `is_test`: started in a browser where a consultant is logged in.
     `on_workshop_tablet`: started on a team link in workshop-tablet mode.
+    `role`: one of `Response.ROLE_CODES`; "" for a customer (`Campaign.is_customer_mirror`).
     """
-    if role not in Response.ROLE_CODES:
-        raise ValueError(f"unknown role {role!r}")
+    if role not in (("",) if campaign.is_customer_mirror else Response.ROLE_CODES):
+        raise ValueError(f"unknown role {role!r}")  # a customer has none
     if team is not None and team.campaign_id != campaign.pk:
         raise ValueError("the team belongs to another campaign")
     invitation_row = (

@@ -27,6 +27,11 @@ urlpatterns = [
         views.team_workshop_tablet,
         name="team_workshop_tablet",
     ),
+    path(
+        "campaigns/<slug:slug>/customer-mirror/",
+        views.campaign_add_customer_mirror,
+        name="campaign_add_customer_mirror",
+    ),
     path("campaigns/<slug:slug>/invite/", views.campaign_invite, name="campaign_invite"),
     path("campaigns/<slug:slug>/remind/", views.campaign_remind, name="campaign_remind"),
     path(

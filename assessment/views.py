@@ -20,13 +20,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import campaigns as rules
-from . import data_safety, invitations
+from . import customer_mirror, data_safety, invitations
 from . import progress as fieldwork
 from . import teams as team_rules
 from .access import consultant_campaign, consultant_organisation
 from .forms import (
     CampaignForm,
     ConfirmDeletionForm,
+    CustomerMirrorForm,
     InvitationForm,
     OrganisationForm,
     ShareForm,
@@ -172,7 +173,9 @@ def _save(form: CampaignForm, request: HttpRequest) -> Campaign | None:
         return None
 
 
-def _campaign_page(request, campaign, invitation_form=None, status=200) -> HttpResponse:
+def _campaign_page(
+    request, campaign, invitation_form=None, mirror_form=None, status=200
+) -> HttpResponse:
     teams = list(campaign.teams.all())
     root = base_url(request)
     progress = fieldwork.campaign_progress(campaign, teams)
@@ -191,8 +194,38 @@ def _campaign_page(request, campaign, invitation_form=None, status=200) -> HttpR
         "closes_on": rules.closing_day(campaign.closes_at),
         "opens_on": rules.opening_day(campaign.opens_at),
         "accepting": campaign.is_accepting_responses(),
+        "customer_mirror": fieldwork.customer_mirror_of(campaign),
+        "mirror_form": mirror_form or CustomerMirrorForm(),
     }
     return render(request, "assessment/campaign_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def campaign_add_customer_mirror(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Give the campaign its customer mirror; its page then has the customer links."""
+    campaign = consultant_campaign(request, slug)
+    form = CustomerMirrorForm(request.POST)
+    if form.is_valid():
+        try:
+            mirror = customer_mirror.add_customer_mirror(
+                campaign=campaign,
+                segments=form.cleaned_data["segments"],
+                anonymity_threshold=form.cleaned_data["anonymity_threshold"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The customer mirror is ready as a draft. Open it when customers may "
+                    "answer, then share its link or QR code."
+                ),
+            )
+            return redirect("assessment:campaign_detail", slug=mirror.slug)
+    return _campaign_page(request, campaign, mirror_form=form, status=400)
 
 
 @login_required

@@ -2,7 +2,7 @@
 link did not give one), editing one with its progress notes, deleting one after a
 confirmation, and carrying an action of the previous round over into this one.
 
-Who may open them: `consultant_campaign`, as on every consultant page, and an action
+Who may open them: `consultant_results_campaign`, as on every consultant page, and an action
 must belong to the campaign of the URL (else 404; a carried-over action to its previous
 round). The views are thin: every write and every rule of what may be stored is in
 `reports.action_services`, whose refusals the forms show as the fields' errors. A
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from assessment.models import Campaign
 from questionnaires.models import Recommendation, Stage
 from reports import action_services
@@ -141,7 +141,7 @@ def _form_page(
 
 
 def _campaign_action(request: HttpRequest, slug: str, pk: int) -> tuple[Campaign, Action]:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     return campaign, get_object_or_404(Action, campaign=campaign, pk=pk)
 
 
@@ -173,7 +173,7 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     """GET without a dimension: choose one (the priorities suggested first); GET with
     one (`?dimension=keys.journey`): the form, with that dimension's recommendations to
     start from. POST: store the action, or the form again with the reasons."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     dimension = request.GET.get("dimension", "").strip()
     if request.method == "GET" and not dimension:
         context = {
@@ -280,7 +280,7 @@ def action_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def action_carry_over(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Continue an action of the previous round in this one (linked to it), then edit
     it: it starts planned, without a due date."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     previous = previous_campaign(campaign)
     if previous is None:
         return redirect(_plan_url(campaign))

@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from reports.reliability import ALPHA_WEAK, ITEM_TOTAL_WEAK, build_item_analysis
 
 
 @login_required
 def item_analysis(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     context = {
         "campaign": campaign,
         "organisation": campaign.organisation,

@@ -1,6 +1,6 @@
 """The consultant's page of a campaign's business results: the figures entered so far,
 the form that enters or replaces one, and removing one. Who may open it:
-`consultant_campaign`, as on every consultant page; the writes are in
+`consultant_results_campaign`, as on every consultant page; the writes are in
 reports/business_result_services.py.
 """
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from assessment.models import Campaign
 from reports import business_results
 from reports.business_result_forms import BusinessResultForm
@@ -68,7 +68,7 @@ def business_results_page(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the figures and the form (`?metric=` fills it with that figure to change).
     POST: store the figure, replacing the one it had; on bad input the form again with
     its errors, nothing stored."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     if request.method != "POST":
         form = BusinessResultForm(initial=_initial(campaign, request.GET.get("metric", "")))
         return _page(request, campaign, form)
@@ -94,7 +94,7 @@ def business_results_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def business_result_remove(request: HttpRequest, slug: str, metric: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     remove_result(campaign=campaign, metric=metric)
     if metric in business_results.BY_CODE:
         messages.success(

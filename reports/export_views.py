@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from assessment.models import Response
 from reports.responses_export import (
     CONTENT_TYPES,
@@ -62,14 +62,14 @@ def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def export_actions(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     return private_download(
         export_actions_csv(campaign), CONTENT_TYPES[CSV], f"{campaign.slug}-actions.csv"
     )
 
 
 def _export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     organisation = campaign.organisation
     context: dict[str, Any] = {
         "campaign": campaign,

@@ -1,6 +1,6 @@
 """The consultant's page of a campaign's read-only report links: the list with visits,
 the form that makes one, and revoking one (after a confirmation page). Who may open it:
-`consultant_campaign`, as on every consultant page; the writes are in
+`consultant_results_campaign`, as on every consultant page; the writes are in
 reports/report_links.py.
 """
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from assessment.models import Campaign
 from reports import report_links
 from reports.forms import ReportLinkForm
@@ -55,7 +55,7 @@ def report_links_page(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the links and an empty form. POST: make a link and show its URL, this once
     (the answer to the POST itself, so the token is never stored, not even in a
     session); on bad input the form again with its errors, nothing stored."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     if request.method != "POST":
         return _page(request, campaign, ReportLinkForm())
     form = ReportLinkForm(request.POST)
@@ -77,7 +77,7 @@ def report_links_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_link_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: what revoking does, and the button; POST: revoke, back to the list."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     link = get_object_or_404(ReportLink, campaign=campaign, pk=pk)
     if request.method == "POST":
         by = request.user if request.user.is_authenticated else None

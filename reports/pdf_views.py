@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from assessment.models import Campaign
 from reports import report_jobs
 from reports.pdf import ReportUnavailable, report_input
@@ -54,7 +54,7 @@ STATUS_URLS = {report_jobs.PDF: "reports:report_status", report_jobs.PPTX: "repo
 def _consultant_download(
     request: HttpRequest, slug: str, *, kind: str
 ) -> HttpResponse | FileResponse:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     return serve_report(
         request,
         campaign,
@@ -135,14 +135,16 @@ def serve_report(
 @never_cache
 @login_required
 def report_status(request: HttpRequest, slug: str) -> JsonResponse:
-    return report_status_json(request, consultant_campaign(request, slug))
+    return report_status_json(request, consultant_results_campaign(request, slug))
 
 
 @require_GET
 @never_cache
 @login_required
 def slides_status(request: HttpRequest, slug: str) -> JsonResponse:
-    return report_status_json(request, consultant_campaign(request, slug), kind=report_jobs.PPTX)
+    return report_status_json(
+        request, consultant_results_campaign(request, slug), kind=report_jobs.PPTX
+    )
 
 
 def report_status_json(

@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessment import campaigns as campaign_rules
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from assessment.models import Campaign
 from assessment.progress import campaign_progress
 from assessment.qr import qr_svg
@@ -302,7 +302,7 @@ def present_context(
 @require_GET
 @login_required
 def present(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     context = present_context(request, campaign)
     return render(request, "reports/present/present.html", context)
 
@@ -313,7 +313,7 @@ def present(request: HttpRequest, slug: str) -> HttpResponse:
 def present_notes(request: HttpRequest, slug: str) -> HttpResponse:
     """The speaker's window: the notes of every slide, kept at the slide the main window
     shows (`present.js`, over a BroadcastChannel)."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     context = present_context(request, campaign, figures=False)
     return render(request, "reports/present/notes.html", context)
 
@@ -323,7 +323,7 @@ def present_notes(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def present_count(request: HttpRequest, slug: str) -> HttpResponse:
     """The live slide's number: submitted responses that count, nothing else."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     progress = campaign_progress(campaign)
     return JsonResponse(
         {"submitted": progress.submitted, "open": campaign.is_accepting_responses()}

@@ -23,7 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, get_language_info
 from django.views.decorators.http import require_GET
 
-from assessment.access import consultant_campaign
+from assessment.access import consultant_results_campaign
 from assessment.models import Campaign, Response
 from reports import action_display, charts
 from reports.action_plan import plan_for
@@ -56,7 +56,7 @@ def private_download(content: str | bytes, content_type: str, filename: str) -> 
 def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The maturity profile of the whole campaign and its action plan (the JSON of
     `export_profile`)."""
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     profile = build_profile(campaign, language=page_language())
     text = json.dumps(profile_export(campaign, profile), ensure_ascii=False, indent=2)
     return private_download(
@@ -193,7 +193,7 @@ def dashboard_context(
 @require_GET
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = consultant_campaign(request, slug)
+    campaign = consultant_results_campaign(request, slug)
     context = dashboard_context(
         request,
         campaign,

@@ -338,6 +338,21 @@ MATRIX: dict[str, Spec] = {
             consultant_only(to(lambda w: w.url("assessment:campaign_detail", slug=w.slug))),
         ),
     ),
+    "assessment:campaign_add_customer_mirror": Spec(
+        slug,
+        get=post_only(),
+        post=Post(
+            lambda w: {"segments": "B2B", "anonymity_threshold": "5"},
+            consultant_only(
+                to(
+                    lambda w: w.url(
+                        "assessment:campaign_detail",
+                        slug=Campaign.objects.get(mirror_of=w.campaign).slug,
+                    )
+                )
+            ),
+        ),
+    ),
     "assessment:campaign_invite": Spec(
         slug,
         get=post_only(),
