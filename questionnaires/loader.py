@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from . import models as bank
 from . import versions
+from .codes import mirror_code_prefix
 
 BANKS_DIR = Path(__file__).resolve().parent / "banks"
 # Earlier editions of the framework files, kept so that their items (and the rounds
@@ -299,7 +300,7 @@ def load_mirror(path: Path, report: LoadReport, frozen_item_codes: set[str]) -> 
         ).first()
         if dimension is None:
             raise BankError(f"{where}: unknown dimension '{item.get('dimension')}'")
-        prefix = f"{bank.MIRROR_PREFIX}{dimension.full_code}."
+        prefix = mirror_code_prefix(dimension.full_code)
         if not str(item.get("code", "")).startswith(prefix):
             raise BankError(f"{where}: code must start with '{prefix}'")
         if item.get("scale", bank.Item.AGREEMENT) != bank.Item.AGREEMENT:
