@@ -149,6 +149,33 @@ class LoadedItems:
     replaces: dict[str, list[str]] = field(default_factory=dict)
 
 
+def sync_item(
+    loaded: LoadedItems,
+    item: dict,
+    values: dict,
+    report: LoadReport,
+    kind: str,
+    frozen_item_codes: set[str],
+    *,
+    create_only: bool = False,
+) -> None:
+    """Store one item of a bank file (`sync`) and note its code and `replaces:` links in
+    `loaded`, for the links made once every file is in."""
+    code = item["code"]
+    sync(
+        bank.Item,
+        {"code": code},
+        values,
+        report,
+        kind,
+        frozen=code in frozen_item_codes,
+        create_only=create_only,
+    )
+    loaded.codes.append(code)
+    replaced = item.get("replaces") or []
+    loaded.replaces[code] = [replaced] if isinstance(replaced, str) else replaced
+
+
 def load_framework_stages(framework: bank.Framework, data: dict, where: str, report: LoadReport):
     stages = data.get("stages")
     if stages is None:
@@ -259,18 +286,9 @@ def load_framework(
                 }
             elif scale != bank.Item.AGREEMENT:
                 raise BankError(f"{i_where}: scale must be 'agreement' or 'bipolar'")
-            sync(
-                bank.Item,
-                {"code": item["code"]},
-                values,
-                report,
-                "items",
-                frozen=item["code"] in frozen_item_codes,
-                create_only=create_only,
+            sync_item(
+                loaded, item, values, report, "items", frozen_item_codes, create_only=create_only
             )
-            loaded.codes.append(item["code"])
-            replaced = item.get("replaces") or []
-            loaded.replaces[item["code"]] = [replaced] if isinstance(replaced, str) else replaced
     return loaded
 
 
@@ -315,17 +333,7 @@ def load_mirror(path: Path, report: LoadReport, frozen_item_codes: set[str]) -> 
             "concept": str(item.get("concept") or ""),
             **bilingual(item, "text", where),
         }
-        sync(
-            bank.Item,
-            {"code": item["code"]},
-            values,
-            report,
-            "customer items",
-            frozen=item["code"] in frozen_item_codes,
-        )
-        loaded.codes.append(item["code"])
-        replaced = item.get("replaces") or []
-        loaded.replaces[item["code"]] = [replaced] if isinstance(replaced, str) else replaced
+        sync_item(loaded, item, values, report, "customer items", frozen_item_codes)
     return loaded
 
 
