@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from . import models as bank
 from . import versions
+from .codes import mirror_code_prefix
 
 BANKS_DIR = Path(__file__).resolve().parent / "banks"
 # Earlier editions of the framework files, kept so that their items (and the rounds
@@ -148,6 +149,33 @@ class LoadedItems:
     replaces: dict[str, list[str]] = field(default_factory=dict)
 
 
+def sync_item(
+    loaded: LoadedItems,
+    item: dict,
+    values: dict,
+    report: LoadReport,
+    kind: str,
+    frozen_item_codes: set[str],
+    *,
+    create_only: bool = False,
+) -> None:
+    """Store one item of a bank file (`sync`) and note its code and `replaces:` links in
+    `loaded`, for the links made once every file is in."""
+    code = item["code"]
+    sync(
+        bank.Item,
+        {"code": code},
+        values,
+        report,
+        kind,
+        frozen=code in frozen_item_codes,
+        create_only=create_only,
+    )
+    loaded.codes.append(code)
+    replaced = item.get("replaces") or []
+    loaded.replaces[code] = [replaced] if isinstance(replaced, str) else replaced
+
+
 def load_framework_stages(framework: bank.Framework, data: dict, where: str, report: LoadReport):
     stages = data.get("stages")
     if stages is None:
@@ -258,18 +286,9 @@ def load_framework(
                 }
             elif scale != bank.Item.AGREEMENT:
                 raise BankError(f"{i_where}: scale must be 'agreement' or 'bipolar'")
-            sync(
-                bank.Item,
-                {"code": item["code"]},
-                values,
-                report,
-                "items",
-                frozen=item["code"] in frozen_item_codes,
-                create_only=create_only,
+            sync_item(
+                loaded, item, values, report, "items", frozen_item_codes, create_only=create_only
             )
-            loaded.codes.append(item["code"])
-            replaced = item.get("replaces") or []
-            loaded.replaces[item["code"]] = [replaced] if isinstance(replaced, str) else replaced
     return loaded
 
 
@@ -299,7 +318,7 @@ def load_mirror(path: Path, report: LoadReport, frozen_item_codes: set[str]) -> 
         ).first()
         if dimension is None:
             raise BankError(f"{where}: unknown dimension '{item.get('dimension')}'")
-        prefix = f"{bank.MIRROR_PREFIX}{dimension.full_code}."
+        prefix = mirror_code_prefix(dimension.full_code)
         if not str(item.get("code", "")).startswith(prefix):
             raise BankError(f"{where}: code must start with '{prefix}'")
         if item.get("scale", bank.Item.AGREEMENT) != bank.Item.AGREEMENT:
@@ -314,17 +333,7 @@ def load_mirror(path: Path, report: LoadReport, frozen_item_codes: set[str]) -> 
             "concept": str(item.get("concept") or ""),
             **bilingual(item, "text", where),
         }
-        sync(
-            bank.Item,
-            {"code": item["code"]},
-            values,
-            report,
-            "customer items",
-            frozen=item["code"] in frozen_item_codes,
-        )
-        loaded.codes.append(item["code"])
-        replaced = item.get("replaces") or []
-        loaded.replaces[item["code"]] = [replaced] if isinstance(replaced, str) else replaced
+        sync_item(loaded, item, values, report, "customer items", frozen_item_codes)
     return loaded
 
 

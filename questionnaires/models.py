@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from .codes import MIRROR_PREFIX, code_validator, item_code_validator, mirror_code_prefix
 from .querysets import (
     CUSTOMER_AUDIENCE,
     INTERNAL_AUDIENCE,
@@ -22,20 +23,6 @@ from .querysets import (
     VersionItemQuerySet,
 )
 from .translation import Bilingual
-
-code_validator = RegexValidator(
-    r"^[a-z][a-z0-9_]*$", _("Use lowercase letters, digits and underscores.")
-)
-# A customer mirror item carries the full code of the internal dimension it mirrors, so
-# that the three-way comparison can read it from the code alone: mirror.keys.journey.1.
-MIRROR_PREFIX = "mirror."
-item_code_validator = RegexValidator(
-    r"^(mirror\.)?[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[0-9]+$",
-    _(
-        "Item codes have the form <framework>.<dimension>.<n>, for example keys.journey.2; "
-        "a customer mirror item's code is mirror.<framework>.<dimension>.<n>."
-    ),
-)
 
 
 class Described(Bilingual):
@@ -265,7 +252,7 @@ class Item(Bilingual):
                 )
             return
         if self.dimension_id is not None:
-            prefix = f"{MIRROR_PREFIX}{self.dimension.full_code}."
+            prefix = mirror_code_prefix(self.dimension.full_code)
             if not self.code.startswith(prefix):
                 raise ValidationError(
                     {

@@ -1,7 +1,8 @@
-"""The action plan in words, as the PDF, the workshop slides and the present mode print it:
-an action's status, target, due date and whether it is overdue, and what the next round
-says of an action of the previous one. Call these in the report's language
-(``translation.override``); the rules behind the words are in `reports.action_rules`.
+"""The action plan in words, wherever it is shown: the dashboard's cards, the PDF, the
+workshop slides and the present mode. An action's status, target, due date and whether
+it is overdue, and what the next round says of an action of the previous one. Call these
+in the page's or report's language (``translation.override``); the rules behind the
+words are in `reports.action_rules`.
 """
 
 from __future__ import annotations
@@ -19,23 +20,27 @@ from reports.models import Action
 
 def verdict_names() -> dict[str, str]:
     return {
-        action_rules.REACHED: _("reached"),
-        action_rules.NOT_REACHED: _("not reached"),
-        action_rules.NO_TARGET: _("no target"),
-        action_rules.NOT_COMPARABLE: _("measured differently now, not compared"),
-        action_rules.NOT_MEASURED: _("not measured"),
+        action_rules.REACHED: _("Reached"),
+        action_rules.NOT_REACHED: _("Not reached"),
+        action_rules.NO_TARGET: _("No target was set"),
+        action_rules.NOT_COMPARABLE: _("Measured differently now, not compared"),
+        action_rules.NOT_MEASURED: _("Not measured in both rounds"),
     }
 
 
 def status_name(status: str) -> str:
-    return str(Action.Status(status).label)
+    """The status's label; a status this version does not know is shown as it is stored."""
+    return str(dict(Action.Status.choices).get(status, status))
 
 
 def target_text(action: ActionView, stage_names: dict[str, str]) -> str:
-    """ "score 70.0", the target stage's name, or "" without a target."""
+    """ "score 70.0", "stage Shining diamond", or "" without a target."""
     if action.target_score is not None:
         return _("score %(score)s") % {"score": format_number(action.target_score)}
-    return stage_names.get(action.target_stage, action.target_stage)
+    if action.target_stage:
+        stage = stage_names.get(action.target_stage, action.target_stage)
+        return _("stage %(stage)s") % {"stage": stage}
+    return ""
 
 
 def due_text(action: ActionView) -> str:

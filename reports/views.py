@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from assessment.access import consultant_results_campaign
 from assessment.models import Campaign, Response
-from reports import action_display, charts
+from reports import action_texts, charts
 from reports.action_plan import plan_for
 from reports.data import load_teams
 from reports.harvest import harvest_for, harvest_rows
@@ -122,8 +122,8 @@ def _plan_context(campaign: Campaign, profile: Profile) -> dict[str, Any]:
     stage_names = {stage.code: stage.name for stage in profile.stages}
     return {
         "plan": plan,
-        "plan_rows": action_display.plan_rows(plan, stage_names),
-        "follow_up_rows": action_display.follow_up_rows(plan, stage_names),
+        "plan_rows": action_texts.lines_by_dimension(plan, stage_names),
+        "follow_up_rows": action_texts.follow_up_lines(plan, stage_names),
     }
 
 

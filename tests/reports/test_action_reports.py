@@ -287,16 +287,16 @@ def test_last_rounds_actions_on_hand_made_numbers(report_campaign):
     with translation.override("en"):
         lines = action_texts.follow_up_lines(plan, {"shining": "Shining diamond"})
     assert [(x.then, x.now, x.change, x.target, x.verdict) for x in lines] == [
-        ("50.0", "62.3", "+12.3", "score 60.0", "reached"),
-        ("70.0", "68.0", "\u22122.0", "Shining diamond", "not reached"),
-        ("40.0", "45.0", "+5.0", "", "no target"),
-        ("–", "55.0", "", "", "measured differently now, not compared"),
-        ("–", "–", "", "", "not measured"),
+        ("50.0", "62.3", "+12.3", "score 60.0", "Reached"),
+        ("70.0", "68.0", "\u22122.0", "stage Shining diamond", "Not reached"),
+        ("40.0", "45.0", "+5.0", "", "No target was set"),
+        ("–", "55.0", "", "", "Measured differently now, not compared"),
+        ("–", "–", "", "", "Not measured in both rounds"),
     ]
     flat = one_line(pdf_text(pdf.render_pdf(report, with_charts=False))[0])
     assert "Last round's actions (Nulmeting 2025)" in flat
-    assert "Reached Done 50.0 62.3 +12.3 score 60.0 reached" in flat
-    assert "Open Dropped 40.0 45.0 +5.0 – no target" in flat
+    assert "Reached Done 50.0 62.3 +12.3 score 60.0 Reached" in flat
+    assert "Open Dropped 40.0 45.0 +5.0 – No target was set" in flat
 
 
 # --------------------------------------------------------------------------- the slides
@@ -349,7 +349,7 @@ def test_the_closing_slide_groups_the_actions_and_marks_overdue(
         "score 72.5",
     )
     assert second.dimension == names[dimensions[1]] and not second.overdue
-    assert second.target == "Cut diamond"
+    assert second.target == "stage Cut diamond"
     assert "1 action is overdue" in slide.notes
 
 
@@ -386,7 +386,7 @@ def test_the_powerpoint_closes_with_the_actions_as_an_editable_table(
         "In progress",
         "score 72.5",
     ]
-    assert rows[2][1] == '=HYPERLINK("http://evil")' and rows[2][5] == "Cut diamond"
+    assert rows[2][1] == '=HYPERLINK("http://evil")' and rows[2][5] == "stage Cut diamond"
 
 
 def test_the_powerpoint_says_how_many_more_are_in_the_report(report_campaign, dimensions):
