@@ -62,7 +62,8 @@ def add_customer_mirror(
         raise ValidationError(_("This campaign already has a customer mirror."))
     with translation.override(stored.language):  # named in the campaign's language
         name = _("%(campaign)s (customers)") % {"campaign": stored.name}
-        slug = unique_slug(f"{stored.slug}-{_('customers')}")
+        suffix = _("customers")
+        slug = unique_slug(f"{stored.slug}-{suffix}")
     return create_campaign(
         organisation=stored.organisation,
         name=name,

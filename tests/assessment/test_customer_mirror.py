@@ -1,0 +1,205 @@
+"""The customer mirror: made beside its campaign, answered by customers through their own
+links, and never reaching the internal campaign."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from assessment import campaigns as rules
+from assessment import page_plan
+from assessment.customer_mirror import add_customer_mirror
+from assessment.models import Answer, Campaign, Response
+from assessment.teams import TeamSpec
+from questionnaires.models import Item, Questionnaire
+from tests.assessment.conftest import Respondent
+from tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def internal(full_version, consultant) -> Campaign:
+    campaign = CampaignFactory(questionnaire_version=full_version, language="nl")
+    campaign.organisation.owner = consultant
+    campaign.organisation.save()
+    return campaign
+
+
+@pytest.fixture
+def mirror(internal) -> Campaign:
+    mirror = add_customer_mirror(
+        campaign=internal,
+        segments=[TeamSpec("B2B"), TeamSpec("Consumenten")],
+        anonymity_threshold=4,
+    )
+    rules.open_campaign(campaign=mirror)
+    return mirror
+
+
+# --------------------------------------------------------------------------- making one
+
+
+def test_a_mirror_is_a_draft_campaign_of_its_own_on_the_customer_questionnaire(internal):
+    mirror = add_customer_mirror(campaign=internal, segments=[TeamSpec("B2B")])
+    assert mirror.pk != internal.pk and mirror.mirror_of == internal
+    assert mirror.is_customer_mirror and not internal.is_customer_mirror
+    assert mirror.questionnaire_version.questionnaire.code == "mirror"
+    assert mirror.status == Campaign.DRAFT
+    assert mirror.anonymity_threshold == 5  # the default k
+    assert list(mirror.teams.values_list("name", flat=True)) == ["B2B"]
+    # named in the campaign's language (Dutch here), whatever the page's language
+    assert mirror.name == f"{internal.name} (klanten)"
+    assert mirror.slug == f"{internal.slug}-klanten"
+    assert mirror.token != internal.token
+    assert internal.customer_mirror == mirror
+
+
+def test_a_second_mirror_or_a_mirror_of_a_mirror_is_refused_and_nothing_is_stored(mirror):
+    internal = mirror.mirror_of
+    before = Campaign.objects.count()
+    with pytest.raises(ValidationError, match="already has a customer mirror"):
+        add_customer_mirror(campaign=internal)
+    with pytest.raises(ValidationError, match="cannot have a customer mirror"):
+        add_customer_mirror(campaign=mirror)
+    assert Campaign.objects.count() == before
+
+
+def test_the_customer_questionnaire_stays_with_mirrors_and_the_internal_ones_with_campaigns(
+    internal, mirror
+):
+    customer = Questionnaire.objects.get(code="mirror")
+    full = Questionnaire.objects.get(code="full")
+    with pytest.raises(ValidationError, match="only for a campaign's customer mirror"):
+        rules.create_campaign(organisation=internal.organisation, name="X", questionnaire=customer)
+    with pytest.raises(ValidationError, match="uses a customer questionnaire"):
+        rules.change_questionnaire(mirror, full)
+    assert not Campaign.objects.filter(name="X").exists()
+
+
+def test_the_organisation_lists_the_campaign_and_not_its_mirror(internal, mirror):
+    listed = list(rules.organisation_campaigns(internal.organisation))
+    assert listed == [internal]
+
+
+def test_the_mirror_form_refuses_a_k_below_3_and_a_bad_segment_line(client, consultant, internal):
+    client.force_login(consultant)
+    url = reverse("assessment:campaign_add_customer_mirror", args=[internal.slug])
+    response = client.post(
+        url, {"segments": "B2B, twaalf", "anonymity_threshold": "2"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "at least 3" in text and "Line 1" in text
+    assert not Campaign.objects.filter(mirror_of=internal).exists()
+
+
+def test_the_campaign_page_offers_a_mirror_and_then_links_to_it(client, consultant, internal):
+    client.force_login(consultant)
+    page = client.get(reverse("assessment:campaign_detail", args=[internal.slug]))
+    assert 'id="customer-mirror"' in page.content.decode()
+    response = client.post(
+        reverse("assessment:campaign_add_customer_mirror", args=[internal.slug]),
+        {"segments": "B2B\nConsumenten", "anonymity_threshold": "5"},
+    )
+    mirror = Campaign.objects.get(mirror_of=internal)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:campaign_detail", args=[mirror.slug])
+    text = client.get(response["Location"]).content.decode()
+    assert internal.name in text  # "customer mirror of …"
+    for team in mirror.teams.all():
+        assert reverse("respondent:team", args=[team.token]) in text
+    assert reverse("assessment:campaign_invite", args=[mirror.slug]) not in text
+
+
+def test_a_mirror_has_no_results_pages_of_its_own(client, consultant, mirror):
+    client.force_login(consultant)
+    for name in ("reports:dashboard", "reports:item_analysis", "reports:business_results"):
+        assert client.get(reverse(name, args=[mirror.slug])).status_code == 404
+
+
+# --------------------------------------------------------------------------- answering
+
+
+def test_customers_get_plain_pages_in_the_banks_order_and_one_comment_at_the_end(mirror):
+    plan = page_plan.get_page_plan(mirror.questionnaire_version, "")
+    assert plan.item_count == 14
+    # two pages within 6-8 statements; of the equally good splits, the shorter page first
+    assert [len(page.items) for page in plan.pages] == [6, 8]
+    assert [page.comment_topic for page in plan.pages] == ["", "mirror"]
+    assert all(section.title_nl == "" for page in plan.pages for section in page.sections)
+    first = plan.pages[0].items[0]
+    assert first.code == "mirror.keys.surprise.1"  # the bank's order, not the frameworks'
+
+
+def test_a_customer_chooses_no_role_and_answers_into_the_mirror(mirror):
+    customer = Respondent(mirror)
+    welcome = customer.client.get(customer.url("campaign"))
+    text = welcome.content.decode()
+    assert 'name="role"' not in text and 'name="team"' not in text
+    assert f"Hoe ervaar jij {mirror.organisation.name}?" in text  # the mirror's language
+    assert customer.client.post(customer.url("campaign"), {}).status_code == 302
+    customer.answer_all("2")
+    assert customer.submit().status_code == 302
+    response = Response.objects.get(campaign=mirror)
+    assert response.is_submitted and response.role == "" and response.team is None
+    assert set(response.answers.values_list("item__audience", flat=True)) == {Item.CUSTOMER}
+    assert not Response.objects.filter(campaign=mirror.mirror_of).exists()
+
+
+def test_a_segment_link_files_the_answers_under_its_segment(mirror):
+    segment = mirror.teams.get(name="Consumenten")
+    customer = Respondent(mirror)
+    link = reverse("respondent:team", args=[segment.token])
+    assert customer.client.post(link, {}).status_code == 302
+    assert Response.objects.get(campaign=mirror).team == segment
+
+
+def test_a_customer_link_reaches_neither_the_internal_questionnaire_nor_another_campaign(
+    mirror, quick_version
+):
+    internal = mirror.mirror_of
+    customer = Respondent(mirror)
+    customer.client.post(customer.url("campaign"), {})
+    # the internal questionnaire's pages know no response of this browser
+    inside = customer.client.get(reverse("respondent:page", args=[internal.token, 1]))
+    assert inside.status_code in (302, 404) or 'name="i-' not in inside.content.decode()
+    # internal statements posted to a customer page are not stored
+    internal_item = internal.questionnaire_version.ordered_items().first()
+    customer.client.post(
+        customer.page_url(1),
+        {**customer.values_for(1, "3"), f"i-{internal_item.pk}": "5", "action": "next"},
+    )
+    assert not Answer.objects.filter(item=internal_item).exists()
+    # nor does the mirror's link open another campaign, or its cookie another one's pages
+    other = CampaignFactory(questionnaire_version=quick_version)
+    elsewhere = customer.client.get(reverse("respondent:page", args=[other.token, 1]))
+    assert elsewhere.status_code in (302, 404) or 'name="i-' not in elsewhere.content.decode()
+    assert Response.objects.filter(campaign=other).count() == 0
+    assert customer.answer(1, "3").status_code == 302  # the customer's own page still saves
+    assert set(Answer.objects.values_list("response__campaign", flat=True)) == {mirror.pk}
+
+
+def test_a_customer_cannot_start_with_a_role(mirror):
+    from assessment import responding
+
+    with pytest.raises(ValueError, match="unknown role"):
+        responding.start_response(mirror, role=Response.MANAGER, team=None, language="nl")
+
+
+def test_a_fresh_client_sees_the_mirror_closed_until_it_opens(internal):
+    mirror = add_customer_mirror(campaign=internal)
+    page = Client().get(reverse("respondent:campaign", args=[mirror.token]))
+    assert page.status_code == 200
+    assert 'name="i-' not in page.content.decode()
+    assert not Response.objects.filter(campaign=mirror).exists()
