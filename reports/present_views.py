@@ -34,6 +34,7 @@ from assessment.qr import qr_svg
 from reports import charts, workshop
 from reports.action_plan import plan_for
 from reports.action_rules import ActionPlan
+from reports.harvest import Harvest, harvest_for
 from reports.presentation import profile_context
 from reports.print_charts import of_frameworks
 from reports.profile import Profile
@@ -156,6 +157,7 @@ def walk_slides(
     context: dict[str, Any],
     *,
     actions: ActionPlan | None = None,
+    harvest: Harvest | None = None,
     figures: bool = True,
 ) -> list[PresentSlide]:
     """The walk as the present mode shows it: the gap's question and answer as one slide
@@ -163,7 +165,7 @@ def walk_slides(
     speaker's window, `figures` False); when every team is hidden, one slide instead of
     a heatmap per framework; the closing slide shows `actions`."""
     slides: list[PresentSlide] = []
-    plan = workshop.plan(profile, context, actions)
+    plan = workshop.plan(profile, context, actions, harvest)
     for index, item in enumerate(plan):
         if item.kind == workshop.GAP_ANSWER:
             continue  # revealed on the question's slide
@@ -265,7 +267,11 @@ def present_context(
                 campaign, profile=profile, language=profile.language, today=timezone.localdate()
             )
             context["slides"] = walk_slides(
-                profile, arranged, actions=context["action_plan"], figures=figures
+                profile,
+                arranged,
+                actions=context["action_plan"],
+                harvest=None if team else harvest_for(campaign, profile),
+                figures=figures,
             )
             context["rate"] = workshop.response_rate(profile)
             context.update(

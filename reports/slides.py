@@ -22,6 +22,7 @@ from pptx.util import Emu, Inches
 from reports import charts
 from reports.action_rules import ActionPlan
 from reports.charts.common import format_change, format_number
+from reports.harvest import Harvest
 from reports.presentation import profile_context
 from reports.profile import Profile
 from reports.slides_draw import (
@@ -63,7 +64,7 @@ __all__ = ["GAP_ROWS", "build_slides"]
 
 # Part of the cache key of the slides made in the background (reports/report_jobs.py):
 # raise it when the slides' layout changes, so that decks made by an older one are made again.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 MANAGEMENT = "0f4c75"  # reports/charts/gap.py
 EMPLOYEES = "d08a2e"
 
@@ -73,13 +74,15 @@ def no_chart(name: str, figure: Any) -> None:
     return None
 
 
-def build_slides(profile: Profile, actions: ActionPlan | None = None) -> bytes:
+def build_slides(
+    profile: Profile, actions: ActionPlan | None = None, harvest: Harvest | None = None
+) -> bytes:
     """The deck of a profile with results (whole campaign or one team), in its language,
-    closing with the campaign's `actions`."""
+    with the campaign's business results (`harvest`) and closing with its `actions`."""
     with translation.override(profile.language):
         context = profile_context(profile, no_chart)
         deck = Deck(profile.language)
-        Walk(deck, profile, context, actions).all()
+        Walk(deck, profile, context, actions, harvest).all()
         return deck.save()
 
 
@@ -92,15 +95,16 @@ class Walk(OpeningSlides):
         profile: Profile,
         context: dict[str, Any],
         actions: ActionPlan | None = None,
+        harvest: Harvest | None = None,
     ) -> None:
         self.deck, self.profile, self.context = deck, profile, context
-        self.actions = actions
+        self.actions, self.business_results = actions, harvest
         self.team = profile.scope.get("team")
         self.k = profile.anonymity_threshold
 
     def all(self) -> None:
         """Each slide of the walk (`reports.workshop.plan`), drawn by the method of its kind."""
-        for slide in plan(self.profile, self.context, self.actions):
+        for slide in plan(self.profile, self.context, self.actions, self.business_results):
             getattr(self, slide.kind)(slide)
 
     # ------------------------------------------------------------------ frameworks
@@ -316,6 +320,29 @@ class Walk(OpeningSlides):
                 HEIGHT - BODY_TOP - question_height - Inches(0.8),
                 lines,
             )
+
+    def harvest(self, plan_slide: WorkshopSlide) -> None:
+        deck = self.deck
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
+        rows = [list(row) for row in plan_slide.table]
+        columns = len(rows[0])
+        first = 0.34 if columns > 3 else 0.4
+        deck.table(
+            slide,
+            MARGIN,
+            BODY_TOP,
+            column_widths(BODY_WIDTH, [first] + [(1 - first) / (columns - 1)] * (columns - 1)),
+            rows,
+            row_height=Inches(0.45),
+        )
+        deck.text(
+            slide,
+            MARGIN,
+            HEIGHT - Inches(0.9),
+            BODY_WIDTH,
+            Inches(0.7),
+            [Line(plan_slide.heading, MIN_PT, False, MUTED)],
+        )
 
     def closing(self, plan_slide: WorkshopSlide) -> None:
         deck = self.deck

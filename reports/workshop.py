@@ -5,7 +5,8 @@ slides with the same texts and numbers.
 
 Pure given a profile with results, its `presentation.profile_context` (the arrangement
 the dashboard and the PDF share: groups below k stay hidden there, and so here) and the
-campaign's action plan (`reports.action_plan.plan_for`), which the closing slide shows.
+campaign's action plan (`reports.action_plan.plan_for`), which the closing slide shows,
+and its business results (`reports.harvest.harvest_for`), which the harvest slide shows.
 Call it in the profile's language (``translation.override``).
 """
 
@@ -15,12 +16,14 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reports import action_texts
 from reports.action_rules import ActionPlan
 from reports.charts.common import format_change, format_number, stage_names
+from reports.harvest import Harvest, harvest_rows
 from reports.presentation import DimensionRow, FrameworkBlock, GapRow, GroupColumn
 from reports.profile import Profile
 
@@ -40,7 +43,7 @@ FRAMEWORK, KEYS, GAP_HIDDEN, GAP_QUESTION, GAP_ANSWER = (
     "gap_question",
     "gap_answer",
 )
-HEATMAP, PRIORITY, CLOSING = "heatmap", "priority", "closing"
+HEATMAP, PRIORITY, HARVEST, CLOSING = "heatmap", "priority", "harvest", "closing"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class WorkshopSlide:
     heading: str = ""  # the line under the title (the gaps shown, the closing's question)
     actions: tuple[ActionRow, ...] = ()  # the closing slide's action plan
     more_actions: int = 0  # the plan's actions that do not fit on the closing slide
+    table: tuple[tuple[str, ...], ...] = ()  # the harvest's table, its header first
 
     @property
     def more_actions_text(self) -> str:
@@ -110,11 +114,15 @@ def response_rate(profile: Profile) -> ResponseRate:
 
 
 def plan(
-    profile: Profile, context: dict[str, Any], actions: ActionPlan | None = None
+    profile: Profile,
+    context: dict[str, Any],
+    actions: ActionPlan | None = None,
+    harvest: Harvest | None = None,
 ) -> list[WorkshopSlide]:
     """The slides of the workshop in their order. A team's walk has no heatmap; the
     perception gap is a question, then its answer (or one slide saying why it is hidden);
-    the closing slide shows the campaign's `actions`, or a table to fill in."""
+    the whole campaign's walk shows its business results (`harvest`) when it has any; the
+    closing slide shows the campaign's `actions`, or a table to fill in."""
     team = profile.scope.get("team")
     k = profile.anonymity_threshold
     slides = [
@@ -175,8 +183,49 @@ def plan(
                 number=number,
             )
         )
+    if not team and harvest is not None and (harvest.figures or harvest.has_trend):
+        slides.append(harvest_slide(harvest))
     slides.append(closing_slide(profile, actions or ActionPlan()))
     return slides
+
+
+def harvest_slide(harvest: Harvest) -> WorkshopSlide:
+    """The business results: across the rounds beside the index when there is a trend,
+    else this round's figures with their periods; the caveat is the slide's heading."""
+    if harvest.has_trend:
+        header = (_("Figure"), *(p.round_name for p in harvest.points))
+        index_row = (
+            _("Customer-centricity index"),
+            *(format_number(p.index) for p in harvest.points),
+        )
+        rows = [header, index_row] + [(r.metric.name, *r.cells) for r in harvest_rows(harvest)]
+        notes = _(
+            "Read the figures beside the index, round by round: did the results move with "
+            "the customer-centricity? Ask which figure the management team itself watches."
+        )
+    else:
+        rows = [(_("Figure"), _("Value"), _("Period"))] + [
+            (
+                f.metric.name,
+                f.shown,
+                f"{date_format(f.period_start, 'j M Y')} – {date_format(f.period_end, 'j M Y')}",
+            )
+            for f in harvest.figures
+        ]
+        notes = _(
+            "This round's business results. Measured again next round, they can be set "
+            "beside the index's trend."
+        )
+    return WorkshopSlide(
+        HARVEST,
+        _("The harvest: business results"),
+        notes,
+        heading=_(
+            "Business results and the index moving together is a correlation, not proof: "
+            "prices, the market and much else move the figures too."
+        ),
+        table=tuple(tuple(str(cell) for cell in row) for row in rows),
+    )
 
 
 def closing_slide(profile: Profile, actions: ActionPlan) -> WorkshopSlide:
