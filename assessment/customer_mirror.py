@@ -52,14 +52,17 @@ def add_customer_mirror(
 ) -> Campaign:
     """Give `campaign` its customer mirror, as a draft the consultant opens when ready.
 
-    It starts with the campaign's language, dates and results rule; its name and slug
-    follow the campaign's, in its language. Refused for a mirror itself and for a
+    It starts with the campaign's language and results rule, and with its dates while
+    the campaign's fieldwork is still ahead or running (customers of a round that has
+    closed are asked afterwards: the consultant sets the mirror's own dates). Its name and
+    slug follow the campaign's, in its language. Refused for a mirror itself and for a
     campaign that has one."""
     stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if stored.is_customer_mirror:
         raise ValidationError(_("A customer mirror cannot have a customer mirror of its own."))
     if Campaign.objects.filter(mirror_of=stored).exists():
         raise ValidationError(_("This campaign already has a customer mirror."))
+    runs_on = not stored.fieldwork_ended()
     with translation.override(stored.language):  # named in the campaign's language
         name = _("%(campaign)s (customers)") % {"campaign": stored.name}
         suffix = _("customers")
@@ -74,8 +77,8 @@ def add_customer_mirror(
         minimum_answered=stored.minimum_answered,
         language=stored.language,
         results_during_fieldwork=stored.results_during_fieldwork,
-        opens_at=stored.opens_at,
-        closes_at=stored.closes_at,
+        opens_at=stored.opens_at if runs_on else None,
+        closes_at=stored.closes_at if runs_on else None,
         created_by=created_by,
         mirror_of=stored,
     )

@@ -78,6 +78,11 @@ def unavailable_page(request: HttpRequest, campaign: Campaign, availability: Ava
     elif availability is Availability.DRAFT:
         title = _("This questionnaire is not open yet")
         text = _("The questionnaire is still being prepared. Please try again later.")
+    elif campaign.is_customer_mirror:
+        title = _("This questionnaire is closed")
+        text = _(
+            "It no longer accepts answers, and nothing was saved. Thank you for your interest."
+        )
     else:
         title = _("This questionnaire is closed")
         text = _(

@@ -3,14 +3,16 @@ links, and never reaching the internal campaign."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessment import campaigns as rules
-from assessment import page_plan
+from assessment import page_plan, responding
 from assessment.customer_mirror import add_customer_mirror
 from assessment.models import Answer, Campaign, Response
 from assessment.teams import TeamSpec
@@ -150,7 +152,10 @@ def test_a_customer_chooses_no_role_and_answers_into_the_mirror(mirror):
     assert f"Hoe ervaar jij {mirror.organisation.name}?" in text  # the mirror's language
     assert customer.client.post(customer.url("campaign"), {}).status_code == 302
     customer.answer_all("2")
-    assert customer.submit().status_code == 302
+    page = customer.client.get(customer.page_url(1)).content.decode()
+    assert "elke stelling over dit bedrijf" in page  # not "your organisation"
+    thanks = customer.client.get(customer.submit()["Location"]).content.decode()
+    assert "minstens 4 klanten" in thanks  # the mirror's own k, said of customers
     response = Response.objects.get(campaign=mirror)
     assert response.is_submitted and response.role == "" and response.team is None
     assert set(response.answers.values_list("item__audience", flat=True)) == {Item.CUSTOMER}
@@ -191,10 +196,19 @@ def test_a_customer_link_reaches_neither_the_internal_questionnaire_nor_another_
 
 
 def test_a_customer_cannot_start_with_a_role(mirror):
-    from assessment import responding
-
     with pytest.raises(ValueError, match="unknown role"):
         responding.start_response(mirror, role=Response.MANAGER, team=None, language="nl")
+
+
+def test_a_mirror_of_a_closed_round_does_not_inherit_its_past_dates(internal):
+    Campaign.objects.filter(pk=internal.pk).update(
+        status=Campaign.CLOSED, closes_at=timezone.now() - timedelta(days=3)
+    )
+    internal.refresh_from_db()
+    mirror = add_customer_mirror(campaign=internal)
+    assert (mirror.opens_at, mirror.closes_at) == (None, None)
+    rules.open_campaign(campaign=mirror)
+    assert mirror.is_accepting_responses()
 
 
 def test_a_fresh_client_sees_the_mirror_closed_until_it_opens(internal):
