@@ -318,6 +318,31 @@ def _roles(board: int, managers: int, employees: int, rng: random.Random) -> lis
     return roles
 
 
+Planned = list[tuple[Response, list[tuple[Item, int | None]], dt.datetime]]
+
+
+def store_responses(campaign: Campaign, planned: Planned, rng: random.Random) -> None:
+    """Save the planned responses with their answers, in a few bulk queries (the demo
+    runs in CI, so it must stay quick), each started 5-40 minutes before its moment."""
+    responses = Response.objects.bulk_create([response for response, _, _ in planned])
+    if any(response.pk is None for response in responses):  # backends without RETURNING
+        by_digest = dict(Response.objects.filter(campaign=campaign).values_list("key_digest", "pk"))
+        for response in responses:
+            response.pk = by_digest[response.key_digest]
+    Answer.objects.bulk_create(
+        (
+            Answer(response_id=response.pk, item_id=item.pk, value=value)
+            for response, answers, _ in planned
+            for item, value in answers
+        ),
+        batch_size=2000,
+    )
+    # Believable timestamps (auto_now_add set "now").
+    for response, _, moment in planned:
+        started = moment - dt.timedelta(minutes=rng.randint(5, 40))
+        Response.objects.filter(pk=response.pk).update(started_at=started, updated_at=moment)
+
+
 def populate(
     campaign: Campaign,
     generator: Generator,
@@ -333,7 +358,7 @@ def populate(
     teams = {team.name: team for team in campaign.teams.all()}
     start, end = window
     span = (end - start).total_seconds()
-    planned: list[tuple[Response, list[tuple[Item, int | None]], dt.datetime]] = []
+    planned: Planned = []
     for plan in TEAMS:
         counts: tuple[int, int, int] = getattr(plan, round_name)
         for role in _roles(*counts, rng):
@@ -365,24 +390,7 @@ def populate(
         answers = generator.answers(team_name, plan.level + shift, role, share=0.4)
         planned.append((response, answers, end))
 
-    responses = Response.objects.bulk_create([response for response, _, _ in planned])
-    if any(response.pk is None for response in responses):  # backends without RETURNING
-        by_digest = dict(Response.objects.filter(campaign=campaign).values_list("key_digest", "pk"))
-        for response in responses:
-            response.pk = by_digest[response.key_digest]
-    Answer.objects.bulk_create(
-        (
-            Answer(response_id=response.pk, item_id=item.pk, value=value)
-            for response, answers, _ in planned
-            for item, value in answers
-        ),
-        batch_size=2000,
-    )
-    # Believable timestamps: started 5-40 minutes before submitting (auto_now_add set "now").
-    for response, _, moment in planned:
-        started = moment - dt.timedelta(minutes=rng.randint(5, 40))
-        Response.objects.filter(pk=response.pk).update(started_at=started, updated_at=moment)
-
+    store_responses(campaign, planned, rng)
     submitted = [r for r, _, _ in planned if r.status == Response.SUBMITTED]
     employees = [r for r in submitted if r.role == Response.EMPLOYEE]
     chosen = rng.sample(employees, k=min(len(comments), len(employees)))

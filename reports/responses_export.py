@@ -15,16 +15,21 @@ Two forms:
 
 The XLSX holds the campaign's action plan on a second sheet, "Actions"; the CSV, one
 table of responses, leaves it to a download of its own (`export_actions_csv`).
+
+The answers of the campaign's customer mirror, if it has one, are a table of their own
+(`customer_table`): the XLSX's "Customers" sheet, or a CSV download of its own
+(`export_customers`). They never join the rows of the campaign's own people.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from assessment.models import Answer, AuditEntry, Campaign, Comment, Response
 from assessment.response_file import (
@@ -51,6 +56,8 @@ _NO_ANSWER, _DONT_KNOW = 0, 6  # a row's answers are kept as bytes: 1-5, or thes
 
 CONTENT_TYPES = {CSV: CSV_CONTENT_TYPE, XLSX: XLSX_CONTENT_TYPE}
 ACTIONS_SHEET = "Actions"  # the XLSX's second sheet: the campaign's action plan
+CUSTOMERS_SHEET = "Customers"  # the customer mirror's answers, when there is one
+SEGMENT, LANGUAGE, SUBMITTED_ON = "segment", "language", "submitted_on"
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,8 @@ class _Respondent:
     ref: str
     team: str  # "" = no team
     role: str  # "" = no role
+    language: str
+    submitted_on: str  # ISO date
     answers: bytearray
     comment: str
 
@@ -108,11 +117,13 @@ def _respondents(campaign: Campaign, item_ids: list[int]) -> list[_Respondent]:
             ref,
             team or "",
             role,
+            language,
+            timezone.localdate(submitted_at).isoformat() if submitted_at else "",
             bytearray(len(item_ids)),
             COMMENT_JOINER.join(texts.get(pk, [])),
         )
-        for pk, ref, team, role in responses.values_list(
-            "pk", "respondent_ref", "team__name", "role"
+        for pk, ref, team, role, language, submitted_at in responses.values_list(
+            "pk", "respondent_ref", "team__name", "role", "language", "submitted_at"
         )
     }
     answers = Answer.objects.filter(response__in=responses).values_list(
@@ -136,6 +147,12 @@ def _widened(counts: Counter[str], k: int, hidden: set[str]) -> set[str]:
     return hidden
 
 
+def _hidden_teams(rows: list[_Respondent], k: int) -> set[str]:
+    """The teams below k respondents, widened (`_widened`)."""
+    teams = Counter(r.team for r in rows)
+    return _widened(teams, k, {t for t, n in teams.items() if n < k})
+
+
 def _hidden_groups(
     rows: list[_Respondent], k: int
 ) -> tuple[set[str], set[str], dict[str, set[str]]]:
@@ -148,7 +165,7 @@ def _hidden_groups(
     teams = Counter(r.team for r in rows)
     roles = Counter(r.role for r in rows)
     cells = Counter((r.team, r.role) for r in rows)
-    hidden_teams = _widened(teams, k, {t for t, n in teams.items() if n < k})
+    hidden_teams = _hidden_teams(rows, k)
     hidden_roles = _widened(roles, k, {r for r, n in roles.items() if n < k})
     roles_hidden_in: dict[str, set[str]] = {}
     for team in teams:
@@ -158,11 +175,24 @@ def _hidden_groups(
     return hidden_teams, hidden_roles, roles_hidden_in
 
 
-def _default_rows(rows: list[_Respondent], k: int) -> Iterator[tuple[Cell, ...]]:
-    hidden_teams, hidden_roles, roles_hidden_in = _hidden_groups(rows, k)
+def _numbered(rows: list[_Respondent]) -> Iterator[tuple[int, _Respondent]]:
+    """The rows in a cryptographically random order, numbered 1..n: neither the order nor
+    the number leads back to a response."""
     order = list(rows)
     secrets.SystemRandom().shuffle(order)
-    for number, r in enumerate(order, start=1):
+    return enumerate(order, start=1)
+
+
+def _with_ids(rows: list[_Respondent]) -> Iterator[tuple[str, _Respondent]]:
+    """The rows in their order, each with its respondent id as stored (`_web_id`)."""
+    taken = {r.ref for r in rows if r.ref}
+    for r in rows:
+        yield r.ref or _web_id(r.pk, taken), r
+
+
+def _default_rows(rows: list[_Respondent], k: int) -> Iterator[tuple[Cell, ...]]:
+    hidden_teams, hidden_roles, roles_hidden_in = _hidden_groups(rows, k)
+    for number, r in _numbered(rows):
         team_hidden = r.team in hidden_teams
         role_hidden = r.role in hidden_roles or r.role in roles_hidden_in[r.team]
         yield (
@@ -175,9 +205,7 @@ def _default_rows(rows: list[_Respondent], k: int) -> Iterator[tuple[Cell, ...]]
 
 
 def _full_rows(rows: list[_Respondent]) -> Iterator[tuple[Cell, ...]]:
-    taken = {r.ref for r in rows if r.ref}
-    for r in rows:
-        ref = r.ref or _web_id(r.pk, taken)
+    for ref, r in _with_ids(rows):
         yield (ref, r.team, r.role, *_answer_cells(r.answers), r.comment)
 
 
@@ -210,6 +238,48 @@ def export_table(campaign: Campaign, *, full: bool = False) -> ExportTable:
     return ExportTable(header=header, count=len(rows), rows=body)
 
 
+def _customer_rows(rows: list[_Respondent], k: int, *, full: bool) -> Iterator[tuple[Cell, ...]]:
+    # A segment is a team of the mirror, so the default form treats it as it treats a
+    # small team, with the mirror's own k: a segment below k (widened until the hidden
+    # rows hold k customers) reads "hidden" and its customers' comments are left out,
+    # and the rows are shuffled and numbered. The full form, a backup, keeps everything.
+    hidden = set() if full else _hidden_teams(rows, k)
+    numbered: Iterator[tuple[Cell, _Respondent]] = _with_ids(rows) if full else _numbered(rows)
+    for ref, r in numbered:
+        segment_hidden = r.team in hidden
+        yield (
+            ref,
+            HIDDEN if segment_hidden else r.team,
+            r.language,
+            r.submitted_on,
+            *_answer_cells(r.answers),
+            "" if segment_hidden else r.comment,
+        )
+
+
+def _customer_table(mirror: Campaign, *, full: bool) -> ExportTable:
+    columns = item_columns(mirror.questionnaire_version)
+    rows = _respondents(mirror, [c.item_id for c in columns])
+    header = (RESPONDENT, SEGMENT, LANGUAGE, SUBMITTED_ON, *(c.code for c in columns), COMMENT)
+    body = _customer_rows(rows, int(mirror.anonymity_threshold), full=full)
+    return ExportTable(header=header, count=len(rows), rows=body)
+
+
+def _mirror(campaign: Campaign) -> Campaign | None:
+    return (
+        Campaign.objects.select_related("questionnaire_version", "organisation")
+        .filter(mirror_of=campaign)
+        .first()
+    )
+
+
+def customer_table(campaign: Campaign, *, full: bool = False) -> ExportTable | None:
+    """The customers' responses to the campaign's customer mirror, one row each, in the
+    default or the full form; None when the campaign has no mirror."""
+    mirror = _mirror(campaign)
+    return None if mirror is None else _customer_table(mirror, full=full)
+
+
 def export_responses_csv(campaign: Campaign, *, full: bool = False) -> bytes:
     """The CSV file, not audited: hand it to a person only through `export_responses`."""
     table = export_table(campaign, full=full)
@@ -218,13 +288,19 @@ def export_responses_csv(campaign: Campaign, *, full: bool = False) -> bytes:
 
 def export_responses_xlsx(campaign: Campaign, *, full: bool = False) -> bytes:
     """The XLSX file, not audited: hand it to a person only through `export_responses`."""
-    return _xlsx(campaign, export_table(campaign, full=full))
+    table = export_table(campaign, full=full)
+    return _xlsx(campaign, table, customer_table(campaign, full=full))
 
 
-def _xlsx(campaign: Campaign, table: ExportTable) -> bytes:
-    """The responses, and the action plan on a sheet of its own."""
-    actions = (ACTIONS_SHEET, ACTION_COLUMNS, campaign_action_rows(campaign))
-    return xlsx_bytes(table.header, table.rows, more_sheets=[actions])
+def _xlsx(campaign: Campaign, table: ExportTable, customers: ExportTable | None) -> bytes:
+    """The responses, the action plan on a sheet of its own, and the customers' responses
+    on another when the campaign has a customer mirror."""
+    sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]] = [
+        (ACTIONS_SHEET, ACTION_COLUMNS, campaign_action_rows(campaign))
+    ]
+    if customers is not None:
+        sheets.append((CUSTOMERS_SHEET, customers.header, customers.rows))
+    return xlsx_bytes(table.header, table.rows, more_sheets=sheets)
 
 
 def export_actions_csv(campaign: Campaign) -> bytes:
@@ -251,26 +327,59 @@ def export_responses(
     is written.
     """
     table = export_table(campaign, full=full)
-    content = _xlsx(campaign, table) if file_format == XLSX else csv_bytes(table.header, table.rows)
+    details = _details(campaign, full=full, file_format=file_format, rows=table.count, via=via)
+    if file_format == XLSX:
+        customers = customer_table(campaign, full=full)
+        content = _xlsx(campaign, table, customers)
+        if customers is not None:
+            details["customer_rows"] = customers.count
+    else:
+        content = csv_bytes(table.header, table.rows)
     entry = _audit_export(
-        campaign=campaign,
-        user=user,
-        username=username,
-        details={
-            "campaign": campaign.slug,
-            "organisation": campaign.organisation.name,
-            "form": FULL if full else DEFAULT,
-            "format": file_format,
-            "rows": table.count,
-            "via": via,
-            **(extra or {}),
-        },
+        campaign=campaign, user=user, username=username, details=details | (extra or {})
     )
     suffix = "-full" if full else ""
     filename = f"{campaign.slug}-responses{suffix}.{file_format}"
     return ExportFile(
         content=content, content_type=CONTENT_TYPES[file_format], filename=filename, audit=entry
     )
+
+
+def export_customers(
+    *, campaign: Campaign, full: bool, user, username: str, via: str
+) -> ExportFile | None:
+    """The CSV file of the customers' responses to the campaign's customer mirror, for a
+    person, with its audit entry (naming the mirror); None when there is no mirror."""
+    mirror = _mirror(campaign)
+    if mirror is None:
+        return None
+    table = _customer_table(mirror, full=full)
+    content = csv_bytes(table.header, table.rows)
+    details = _details(mirror, full=full, file_format=CSV, rows=table.count, via=via)
+    entry = _audit_export(
+        campaign=mirror,
+        user=user,
+        username=username,
+        details=details | {"mirror_of": campaign.slug},
+    )
+    suffix = "-full" if full else ""
+    return ExportFile(
+        content=content,
+        content_type=CONTENT_TYPES[CSV],
+        filename=f"{campaign.slug}-customers{suffix}.csv",
+        audit=entry,
+    )
+
+
+def _details(campaign: Campaign, *, full: bool, file_format: str, rows: int, via: str) -> dict:
+    return {
+        "campaign": campaign.slug,
+        "organisation": campaign.organisation.name,
+        "form": FULL if full else DEFAULT,
+        "format": file_format,
+        "rows": rows,
+        "via": via,
+    }
 
 
 @transaction.atomic

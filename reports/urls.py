@@ -21,6 +21,11 @@ urlpatterns: list = [
     path("campaigns/<slug:slug>/export.csv", export_views.export_csv, name="export_csv"),
     path("campaigns/<slug:slug>/export.xlsx", export_views.export_xlsx, name="export_xlsx"),
     path("campaigns/<slug:slug>/export.json", dashboard_views.export_json, name="export_json"),
+    path(
+        "campaigns/<slug:slug>/customers.csv",
+        export_views.export_customers_csv,
+        name="export_customers",
+    ),
     path("campaigns/<slug:slug>/actions.csv", export_views.export_actions, name="export_actions"),
     path("campaigns/<slug:slug>/report.pdf", pdf_views.report_pdf, name="report_pdf"),
     path("campaigns/<slug:slug>/report/status/", pdf_views.report_status, name="report_status"),

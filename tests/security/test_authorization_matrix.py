@@ -391,6 +391,12 @@ MATRIX: dict[str, Spec] = {
     "reports:export_xlsx": Spec(
         slug, get=consultant_only(), post=Post(lambda w: {}, consultant_only())
     ),
+    # The customer mirror's answers: a second button of the CSV page, POST only. The
+    # world's campaign has no mirror, so even its owner gets a 404 here; the download
+    # itself is tested in tests/reports/test_customer_export.py.
+    "reports:export_customers": Spec(
+        slug, get=post_only(), post=Post(lambda w: {}, consultant_only(NOT_FOUND))
+    ),
     "reports:export_json": Spec(slug, get=consultant_only()),
     # The action plan as CSV: no respondent's data, so the JSON's rule.
     "reports:export_actions": Spec(slug, get=consultant_only()),

@@ -6,9 +6,11 @@ app may know both."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import campaigns as rules
 from assessment import demo
+from assessment.demo_customers import add_demo_customers
 from questionnaires.models import Questionnaire
 from reports.demo import add_demo_actions, add_demo_results
 
@@ -21,9 +23,10 @@ class Command(BaseCommand):
         "superuser 'admin' (password 'admin-demo') for the question-bank admin, the "
         f"organisation '{demo.DEMO_ORGANISATION}' with three rounds on the full scan and "
         "three teams: last year's (about 30 submitted responses), this year's, closed "
-        "yesterday (about 40, final results), and an open pulse round (7 so far) whose "
-        "links can be tried. Last year's round has an action plan of three actions, so "
-        "this year's dashboard shows their follow-up; both closed rounds have business results. "
+        "yesterday (about 40, final results) with a customer mirror (30 customers in two "
+        "segments), and an open pulse round (7 so far) whose links can be tried. Last "
+        "year's round has an action plan of three actions, so this year's dashboard shows "
+        "their follow-up; both closed rounds have business results. "
         "Idempotent: if the demo organisation exists, it only prints the logins and links. "
         "Existing users keep their passwords. Run load_question_banks first. Refused in "
         "production (DJANGO_ENV=production)."
@@ -48,6 +51,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             result = demo.create_demo()
+            if result.created and result.current is not None:
+                add_demo_customers(result.current, now=timezone.now())
             if result.created and result.previous is not None:
                 add_demo_actions(result.previous, result.organisation.owner)
                 if result.current is not None:
@@ -56,14 +61,7 @@ class Command(BaseCommand):
         out = self.stdout
         if result.created:
             out.write(self.style.SUCCESS(f"Demo data created for {result.organisation.name}."))
-            for campaign in (result.previous, result.current, result.live):
-                if campaign is None:
-                    continue
-                submitted = campaign.responses.counted().count()
-                out.write(
-                    f"  {campaign.name} ({campaign.get_status_display()}): "
-                    f"{submitted} submitted responses"
-                )
+            self._write_rounds(result)
         else:
             out.write(
                 self.style.WARNING(
@@ -89,3 +87,17 @@ class Command(BaseCommand):
             out.write(f"  {rules.absolute(base_url, rules.shared_path(result.live))}")
             for name, link in demo.team_links(result.live, base_url):
                 out.write(f"  {name}: {link}")
+
+    def _write_rounds(self, result: demo.DemoResult) -> None:
+        for campaign in (result.previous, result.current, result.live):
+            if campaign is None:
+                continue
+            submitted = campaign.responses.counted().count()
+            self.stdout.write(
+                f"  {campaign.name} ({campaign.get_status_display()}): "
+                f"{submitted} submitted responses"
+            )
+        mirror = getattr(result.current, "customer_mirror", None)
+        if mirror is not None:
+            customers = mirror.responses.counted().count()
+            self.stdout.write(f"  {mirror.name}: {customers} submitted customer responses")
