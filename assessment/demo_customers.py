@@ -56,10 +56,15 @@ def add_demo_customers(campaign: Campaign, *, now: dt.datetime) -> Campaign:
         anonymity_threshold=ANONYMITY_THRESHOLD,
         created_by=campaign.created_by,
     )
+    # The demo's customers were asked during the round's own fieldwork.
+    Campaign.objects.filter(pk=mirror.pk).update(
+        opens_at=campaign.opens_at, closes_at=campaign.closes_at
+    )
+    mirror.opens_at, mirror.closes_at = campaign.opens_at, campaign.closes_at
     rules.close_campaign(campaign=mirror)
     items = list(mirror.questionnaire_version.ordered_items())
     segments = {team.name: team for team in mirror.teams.all()}
-    # The mirror has its campaign's fieldwork dates; answers are given in them, until now.
+    # Answers are given in the fieldwork dates, until now.
     start, end = mirror.opens_at or now, min(mirror.closes_at or now, now)
     planned: Planned = []
     for name, count, level in SEGMENTS:
@@ -79,7 +84,7 @@ def add_demo_customers(campaign: Campaign, *, now: dt.datetime) -> Campaign:
     store_responses(mirror, planned, rng)
     chosen = rng.sample([response for response, _, _ in planned], k=len(COMMENTS))
     Comment.objects.bulk_create(
-        Comment(response=response, topic="", text=text)
+        Comment(response=response, topic=mirror.questionnaire_version.questionnaire.code, text=text)
         for response, text in zip(chosen, COMMENTS, strict=True)
     )
     return mirror
