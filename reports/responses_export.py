@@ -243,6 +243,8 @@ def _customer_rows(rows: list[_Respondent], k: int, *, full: bool) -> Iterator[t
     # small team, with the mirror's own k: a segment below k (widened until the hidden
     # rows hold k customers) reads "hidden" and its customers' comments are left out,
     # and the rows are shuffled and numbered. The full form, a backup, keeps everything.
+    # The language and the day of answering narrow down who a customer is, as they would
+    # a colleague (the internal file has neither), so only the full form has them.
     hidden = set() if full else _hidden_teams(rows, k)
     numbered: Iterator[tuple[Cell, _Respondent]] = _with_ids(rows) if full else _numbered(rows)
     for ref, r in numbered:
@@ -250,8 +252,7 @@ def _customer_rows(rows: list[_Respondent], k: int, *, full: bool) -> Iterator[t
         yield (
             ref,
             HIDDEN if segment_hidden else r.team,
-            r.language,
-            r.submitted_on,
+            *((r.language, r.submitted_on) if full else ()),
             *_answer_cells(r.answers),
             "" if segment_hidden else r.comment,
         )
@@ -260,7 +261,8 @@ def _customer_rows(rows: list[_Respondent], k: int, *, full: bool) -> Iterator[t
 def _customer_table(mirror: Campaign, *, full: bool) -> ExportTable:
     columns = item_columns(mirror.questionnaire_version)
     rows = _respondents(mirror, [c.item_id for c in columns])
-    header = (RESPONDENT, SEGMENT, LANGUAGE, SUBMITTED_ON, *(c.code for c in columns), COMMENT)
+    when = (LANGUAGE, SUBMITTED_ON) if full else ()
+    header = (RESPONDENT, SEGMENT, *when, *(c.code for c in columns), COMMENT)
     body = _customer_rows(rows, int(mirror.anonymity_threshold), full=full)
     return ExportTable(header=header, count=len(rows), rows=body)
 

@@ -81,17 +81,31 @@ def test_the_customer_csv_has_one_row_per_customer(campaign, consultant):
     )
     assert export is not None
     header = export.content.decode("utf-8-sig").splitlines()[0].split(",")
-    codes = header[4:-1]
-    assert header[:4] == ["respondent", "segment", "language", "submitted_on"]
+    codes = header[2:-1]
+    # no language or day of answering: like a colleague's, they narrow a customer down
+    assert header[:2] == ["respondent", "segment"]
     assert header[-1] == "comment" and sorted(codes) == mirror_codes(mirror)
     rows = rows_of(export.content)
     assert sorted(r["respondent"] for r in rows) == [str(n) for n in range(1, 9)]
-    first = next(r for r in rows if r["language"] == "en")
-    assert (first["segment"], first["submitted_on"]) == ("B2B", "2026-03-10")
+    first = next(r for r in rows if r["comment"])
+    assert first["segment"] == "B2B"
     assert first["comment"] == "'" + FORMULA  # a spreadsheet does not run it
     answers = sorted(first[code] for code in codes)
     assert answers.count("4") == 1 and answers.count("dk") == 1 and answers.count("2") == 12
     assert export.filename == "spiegel-round-customers.csv"
+
+    backup = export_customers(
+        campaign=campaign, full=True, user=consultant, username="consultant-a", via="web"
+    )
+    assert backup is not None
+    assert backup.content.decode("utf-8-sig").splitlines()[0].split(",")[:4] == [
+        "respondent",
+        "segment",
+        "language",
+        "submitted_on",
+    ]
+    english = next(r for r in rows_of(backup.content) if r["language"] == "en")
+    assert (english["segment"], english["submitted_on"]) == ("B2B", "2026-03-10")
 
 
 def test_segments_below_k_are_hidden_like_small_teams(campaign):
@@ -120,12 +134,8 @@ def test_internal_exports_hold_no_customer_answer(campaign):
     responses = list(workbook["responses"].iter_rows(values_only=True))
     assert not codes & set(responses[0]) and len(responses) == 6
     customers = list(workbook["Customers"].iter_rows())
-    assert [c.value for c in customers[0]][:4] == [
-        "respondent",
-        "segment",
-        "language",
-        "submitted_on",
-    ]
+    assert [c.value for c in customers[0]][:2] == ["respondent", "segment"]
+    assert "language" not in [c.value for c in customers[0]]
     assert len(customers) == 9
     comments = [row[-1] for row in customers[1:] if row[-1].value]
     assert [(c.value, c.data_type) for c in comments] == [(FORMULA, "s")]  # text, not a formula
