@@ -81,15 +81,21 @@ class CampaignAdmin(admin.ModelAdmin):
         "submitted",
         "created_at",
     )
-    list_filter = ("status", "language", "questionnaire_version__questionnaire")
+    list_filter = (
+        "status",
+        "language",
+        "questionnaire_version__questionnaire",
+        ("mirror_of", admin.EmptyFieldListFilter),
+    )
     search_fields = ("name", "slug", "organisation__name")
     list_select_related = ("organisation", "questionnaire_version__questionnaire")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("organisation",)
-    readonly_fields = ("created_by", "created_at")
+    readonly_fields = ("mirror_of", "created_by", "created_at")
     inlines = [TeamInline]
     fields = (
         ("organisation", "name", "slug"),
+        "mirror_of",
         ("questionnaire_version", "status", "language"),
         ("opens_at", "closes_at", "anonymity_threshold"),
         "results_during_fieldwork",
@@ -116,8 +122,10 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.responses.exists():
-            fields.append("questionnaire_version")  # fixed once anyone answered
+        # Fixed once anyone answered; a customer mirror's is the customer questionnaire,
+        # which the choices (internal questionnaires) do not offer.
+        if obj is not None and (obj.is_customer_mirror or obj.responses.exists()):
+            fields.append("questionnaire_version")
         return fields
 
     def save_model(self, request, obj, form, change):

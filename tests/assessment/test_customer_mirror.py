@@ -217,3 +217,12 @@ def test_a_fresh_client_sees_the_mirror_closed_until_it_opens(internal):
     assert page.status_code == 200
     assert 'name="i-' not in page.content.decode()
     assert not Response.objects.filter(campaign=mirror).exists()
+
+
+def test_the_admin_shows_a_mirror_with_its_questionnaire_fixed(client, staff_user, mirror):
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:assessment_campaign_change", args=[mirror.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'name="questionnaire_version"' not in text  # read-only: customers' questionnaire
+    assert mirror.mirror_of.name in text
