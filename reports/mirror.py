@@ -65,8 +65,9 @@ class Segment:
 
 @dataclass(frozen=True)
 class Headline:
-    """"We score ourselves 84, our customers score us 53": means of the dimension scores
-    over the dimensions where both management and customers are shown."""
+    """ "We score ourselves 84, our customers score us 53": unweighted means of the
+    dimension scores over the dimensions where both management and customers are shown
+    (see `headline`)."""
 
     management: float | None  # None when management is hidden (or measured none of them)
     customers: float | None
@@ -91,6 +92,13 @@ class CustomerMirror:
     def flagged(self) -> tuple[MirrorRow, ...]:
         return tuple(row for row in self.rows if row.flagged)
 
+    def table(self) -> tuple[tuple[MirrorRow, tuple[float | None, ...]], ...]:
+        """Each row with its scores in the shown segments, in the order of `segments`."""
+        return tuple(
+            (row, tuple(segment.scores.get(row.dimension) for segment in self.segments))
+            for row in self.rows
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             **fields_of(self, "state", "k", "n", "final"),
@@ -105,11 +113,20 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def headline(rows: Sequence[MirrorRow], management_hidden: bool) -> Headline:
-    both = [row for row in rows if row.management is not None and row.customers is not None]
+    """Both means over the dimensions both sides show; with management hidden, the
+    customers' mean over every dimension they score, and management None."""
+    customers = [row for row in rows if row.customers is not None]
+    both = [row for row in customers if row.management is not None]
     return Headline(
         management=_mean([row.management for row in both if row.management is not None]),
-        customers=_mean([row.customers for row in both if row.customers is not None]),
-        dimensions=len(both),
+        customers=_mean(
+            [
+                row.customers
+                for row in (customers if management_hidden else both)
+                if row.customers is not None
+            ]
+        ),
+        dimensions=len(customers if management_hidden else both),
         management_hidden=management_hidden,
     )
 

@@ -24,9 +24,7 @@ def mirror_for(campaign: Campaign, profile: Profile) -> CustomerMirror | None:
     the profile's language); None when the campaign has no mirror. One query without a
     mirror, six with one, whatever the number of customers."""
     mirror = (
-        Campaign.objects.filter(mirror_of=campaign)
-        .select_related("questionnaire_version")
-        .first()
+        Campaign.objects.filter(mirror_of=campaign).select_related("questionnaire_version").first()
     )
     if mirror is None:
         return None
