@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from assessment.customer_mirror import add_customer_mirror
 from assessment.models import Campaign, Response
 from assessment.teams import TeamSpec
+from reports import pdf
 from reports.profile_builder import build_profile
 from reports.profile_export import profile_export
 from tests.builders import (
@@ -129,3 +132,24 @@ def test_the_json_customers_block(owner_client, campaign):
 
 def test_the_json_without_a_mirror(campaign):
     assert profile_export(campaign, build_profile(campaign))["customers"] is None
+
+
+def test_the_pdf_has_the_customer_mirror_chapter_and_headline(campaign):
+    add_mirror(campaign, 4)
+    report = pdf.report_input(campaign, "en")
+    assert report.mirror is not None and report.mirror.n == 4
+    html = pdf.render_html(report)
+    assert '<a href="#customer-mirror">Customer mirror</a>' in html
+    assert "our customers score us" in html
+    reader = PdfReader(io.BytesIO(pdf.render_pdf(report, with_charts=False)))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Customer mirror" in text
+    assert "Self-image gap" in text
+    chapter = html[html.index('id="customer-mirror"') :]
+    assert "Self-image gap" in chapter and "12.5 (n = 4)" in chapter
+
+
+def test_the_pdf_without_a_mirror_and_a_team_report_leave_it_out(campaign):
+    assert "customer-mirror" not in pdf.render_html(pdf.report_input(campaign, "en"))
+    add_mirror(campaign, 4)
+    assert pdf.report_input(campaign, "en", team="Office").mirror is None
