@@ -14,7 +14,7 @@ customers' mean over the same dimensions: the dimensions where both are shown.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from reports.comparisons import is_flagged
@@ -39,16 +39,8 @@ class MirrorRow:
     flagged: bool  # |self_image_gap| >= the perception gap's flag (15)
 
     def as_dict(self) -> dict[str, Any]:
-        return fields_of(
-            self,
-            "dimension",
-            "management",
-            "employees",
-            "customers",
-            "n_customers",
-            "self_image_gap",
-            "flagged",
-        )
+        # The name is in the profile's language; the JSON names dimensions by code.
+        return {key: value for key, value in asdict(self).items() if key != "name"}
 
 
 @dataclass(frozen=True)

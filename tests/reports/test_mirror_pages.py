@@ -97,6 +97,9 @@ def test_the_mirror_card_chart_table_and_headline(
     surprise = section[section.index('data-dimension="keys.surprise"') :]
     surprise = surprise[: surprise.index("</tr>")]
     assert "12.5" in surprise and "15 or more" in surprise
+    flagged = section[section.index("data-mirror-flagged") :]
+    flagged = flagged[: flagged.index("</p>")]
+    assert "a self-image gap of 15 points or more:" in flagged
     assert "data-executive-mirror" in html
     assert "our customers score us" in html
 
