@@ -156,3 +156,17 @@ def test_the_pdf_without_a_mirror_and_a_team_report_leave_it_out(campaign):
     assert "customer-mirror" not in pdf.render_html(pdf.report_input(campaign, "en"))
     add_mirror(campaign, 4)
     assert pdf.report_input(campaign, "en", team="Office").mirror is None
+
+
+def test_a_hidden_management_is_said_in_the_headline(owner_client, consultant, full_version):
+    campaign = ClosedCampaignFactory(
+        organisation=OrganisationFactory(owner=consultant),
+        questionnaire_version=full_version,
+        anonymity_threshold=3,
+    )
+    add_responses(campaign, 2, role=Response.MANAGER)  # below k = 3
+    add_responses(campaign, 4, role=Response.EMPLOYEE)
+    add_mirror(campaign, 4)
+    html = owner_client.get(dashboard_url(campaign)).content.decode()
+    headline = html[html.index("data-executive-mirror") :]
+    assert "management's own score is hidden" in headline[: headline.index("</div>")]
