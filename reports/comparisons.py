@@ -51,6 +51,12 @@ def without_items(prepared: PreparedAnswers, columns: Sequence[int]) -> Prepared
     )
 
 
+def is_flagged(gap: float, flag_at: float = GAP_FLAG) -> bool:
+    """Whether a gap between two sides' scores is large enough to point out: |gap| >=
+    flag_at, compared at `COMPARE_DECIMALS` so float noise cannot flip the flag."""
+    return round(abs(gap), COMPARE_DECIMALS) >= flag_at
+
+
 @dataclass(frozen=True)
 class PerceptionGap:
     dimension: str
@@ -82,7 +88,7 @@ def gaps_between(
         shown = mg.n >= k and em.n >= k and mg.score is not None and em.score is not None
         if shown and mg.score is not None and em.score is not None:
             gap = mg.score - em.score
-            flagged = round(abs(gap), COMPARE_DECIMALS) >= flag_at
+            flagged = is_flagged(gap, flag_at)
             out.append(PerceptionGap(mg.code, mg.score, em.score, gap, flagged, mg.n, em.n))
         else:
             out.append(PerceptionGap(mg.code, None, None, None, False, mg.n, em.n))

@@ -35,6 +35,8 @@ from reports.action_plan import plan_for
 from reports.action_rules import ActionPlan
 from reports.charts.common import stage_names
 from reports.harvest import Harvest, harvest_for, harvest_rows
+from reports.mirror import CustomerMirror
+from reports.mirror_data import mirror_for
 from reports.presentation import against_organisation, profile_context
 from reports.profile import Profile, StageText
 from reports.profile_builder import build_profile
@@ -44,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it when the report's layout changes, so that reports
 # made by an older layout are made again.
-LAYOUT_VERSION = 9
+LAYOUT_VERSION = 10
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed
@@ -79,6 +81,8 @@ class ReportInput:
     actions: ActionPlan = ActionPlan()
     # The business results beside the index (the whole campaign's report only).
     harvest: Harvest = Harvest()
+    # The customer mirror (the whole campaign's report only; None without one).
+    mirror: CustomerMirror | None = None
 
     @property
     def language(self) -> str:
@@ -129,6 +133,7 @@ def report_input(
             campaign, profile=profile, language=profile.language, today=timezone.localdate()
         ),
         harvest=Harvest() if team else harvest_for(campaign, profile),
+        mirror=None if team else mirror_for(campaign, profile),
     )
 
 
@@ -317,11 +322,20 @@ def _context(report: ReportInput, charts: ChartSet) -> dict[str, Any]:
         "action_groups": action_texts.lines_by_dimension(report.actions, names),
         "follow_up": action_texts.follow_up_lines(report.actions, names),
         "harvest": report.harvest,
+        "mirror": report.mirror,
+        "mirror_chart": _mirror_chart(profile, report.mirror, charts),
         "harvest_rows": harvest_rows(report.harvest),
         "chart_set": charts,  # its `failure` is known only once the charts are drawn
         # (framework name or None, chart) per long chart: whole, or in parts that fit a page.
         "chart_parts": chart_parts,
     }
+
+
+def _mirror_chart(
+    profile: Profile, mirror: CustomerMirror | None, charts: ChartSet
+) -> Chart | None:
+    figure = None if mirror is None else chart_figures.customer_mirror(profile, mirror)
+    return None if figure is None else charts.add("mirror", figure)
 
 
 def _html(report: ReportInput, charts: ChartSet, progress: Progress) -> tuple[str, int]:

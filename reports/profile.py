@@ -185,6 +185,11 @@ class Profile:
     # Where `invited` comes from: "team_sizes" (about so many people in the teams) or
     # "invitations" (so many invited); None when unknown.
     invited_from: str | None = None
+    # The two sides of the perception gap, each as far as the release shows it:
+    # "management" (board + manager) and "employees" -> full dimension code -> score
+    # (None for a dimension it hides); a side the release hides is absent. The customer
+    # mirror (`reports.mirror`) sets customers beside them.
+    sides: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     @property
     def submitted_in_scope(self) -> int:

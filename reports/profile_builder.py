@@ -202,16 +202,24 @@ def _gap_scores(
     return scoring.withhold_dimensions(shared_scores, differ, structure.structure)
 
 
-def _gaps(
-    results: CountedResults, structure: CampaignStructure, scope: _Scope, k: int
-) -> tuple[GapProfile, ...]:
-    """Management (board + manager) against employees within the scope, per dimension,
-    where the release shows both sides' scores."""
+def _sides(
+    results: CountedResults, structure: CampaignStructure, scope: _Scope
+) -> tuple[scoring.GroupScores | None, scoring.GroupScores | None]:
+    """Management (board + manager) and employees within the scope, as the release shows
+    them (None for a side it hides); none for a view of one role."""
     if scope.role is not None:
-        return ()
+        return None, None
     team = None if scope.team is None else scope.team.name
-    management = _gap_scores(results, structure, Group(team=team, role=MANAGEMENT))
-    employees = _gap_scores(results, structure, Group(team=team, role="employee"))
+    return (
+        _gap_scores(results, structure, Group(team=team, role=MANAGEMENT)),
+        _gap_scores(results, structure, Group(team=team, role="employee")),
+    )
+
+
+def _gaps(
+    management: scoring.GroupScores | None, employees: scoring.GroupScores | None, k: int
+) -> tuple[GapProfile, ...]:
+    """Management against employees per dimension, where the release shows both sides."""
     if management is None or employees is None:
         return ()
     return tuple(
@@ -372,6 +380,7 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
     )
     comments, comments_hidden = _comments(campaign, scope, results, below_threshold)
     invited, invited_from = _invited(campaign, teams, scope)
+    management, employees = (None, None) if below_threshold else _sides(results, structure, scope)
     stages = tuple(
         StageText(
             s.code,
@@ -401,7 +410,12 @@ def _build(campaign: Campaign, team: str | None, role: str | None, language: str
         overall_stage=scores.overall.stage,
         frameworks=_frameworks(structure, scores, before.scores, language),
         groups=_breakdowns(results, scope, teams),
-        gaps=() if below_threshold else _gaps(results, structure, scope, k),
+        gaps=_gaps(management, employees, k),
+        sides={
+            side: scores.dimension_scores()
+            for side, scores in (("management", management), ("employees", employees))
+            if scores is not None
+        },
         priorities=comparisons.priorities(scores.dimensions),
         strengths=comparisons.strengths(scores.dimensions),
         stages=stages,

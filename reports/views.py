@@ -29,6 +29,7 @@ from reports import action_texts, charts
 from reports.action_plan import plan_for
 from reports.data import load_teams
 from reports.harvest import harvest_for, harvest_rows
+from reports.mirror_data import mirror_for
 from reports.presentation import profile_context, role_names
 from reports.profile import GroupTooSmall, Profile, ResultsNotFinal, UnknownGroup
 from reports.profile_builder import build_profile
@@ -127,6 +128,18 @@ def _plan_context(campaign: Campaign, profile: Profile) -> dict[str, Any]:
     }
 
 
+def _mirror_context(campaign: Campaign, profile: Profile) -> dict[str, Any]:
+    """The customer mirror's card and headline: shown for the whole campaign only, as
+    the customers judge the organisation as a whole."""
+    mirror = mirror_for(campaign, profile)
+    figure = None if mirror is None else charts.customer_mirror(profile, mirror)
+    return {
+        "show_mirror": True,
+        "mirror": mirror,
+        "mirror_chart": None if figure is None else _figure_json("mirror", figure),
+    }
+
+
 def dashboard_context(
     request: HttpRequest,
     campaign: Campaign,
@@ -180,6 +193,7 @@ def dashboard_context(
             if not (team or role):  # business results belong to the whole organisation
                 harvest = harvest_for(campaign, profile)
                 context.update(harvest=harvest, harvest_rows=harvest_rows(harvest))
+                context.update(_mirror_context(campaign, profile))
             if consultant and not (team or role):  # statement quality: the item analysis
                 quality = dashboard_item_quality(
                     campaign, teams, profile.respondents, language=page_language()

@@ -183,6 +183,16 @@ ACTION_KEYS = {
     "carried_from",
 }
 FOLLOW_UP_KEYS = ACTION_KEYS | {"then", "now", "change", "verdict", "carried_to"}
+MIRROR_KEYS = {"state", "k", "n", "final", "dimensions", "segments", "headline"}
+MIRROR_DIMENSION_KEYS = {
+    "dimension",
+    "management",
+    "employees",
+    "customers",
+    "n_customers",
+    "self_image_gap",
+    "flagged",
+}
 
 
 def assert_design_shape(data: dict) -> None:
@@ -255,8 +265,8 @@ def figure_blocks(html: str) -> dict[str, dict]:
 
 def assert_export_shape(data: dict) -> None:
     """The JSON of `export_profile` in docs/design.md: the profile, and the action plan
-    and the business results beside it."""
-    beside = ("actions", "follow_up", "results")
+    and the business results and the customer mirror beside it."""
+    beside = ("actions", "follow_up", "results", "customers")
     assert_design_shape({k: v for k, v in data.items() if k not in beside})
     for action in data["actions"]:
         assert set(action) == ACTION_KEYS
@@ -267,3 +277,9 @@ def assert_export_shape(data: dict) -> None:
         assert set(figure) == {"metric", "value", "unit", "period_start", "period_end", "source"}
     for point in data["results"]["trend"]:
         assert set(point) == {"round", "index", "figures"}
+    if data["customers"] is not None:
+        assert set(data["customers"]) == MIRROR_KEYS
+        for row in data["customers"]["dimensions"]:
+            assert set(row) == MIRROR_DIMENSION_KEYS
+        for segment in data["customers"]["segments"]:
+            assert set(segment) == {"name", "n", "dimensions"}

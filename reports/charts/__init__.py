@@ -14,12 +14,12 @@ escaped before Plotly sees it, because Plotly reads a small set of HTML tags in 
 
 Public functions: `overall_diamond`, `framework_radar`, `dimension_bars`,
 `team_heatmap`, `perception_gap`, `agreement_chart`, `keys_gate`, `change_chart`,
-`figure_json`, `for_screen`; constants `STAGE_COLOURS`, `STAGE_ORDER`, `HIGHLIGHT`,
-`MUTED`, `WIDTH`, `RADAR_MIN_DIMENSIONS`, `PLOTLY_CONFIG`, `SCREEN_MIN_FONT_PX`. Callers
-import them from here (``from reports import charts``); the modules of the package are
-its own business: `common` (palette, formatting, layout), `rows` (long lists of
-dimensions), and one module per subject: `overview`, `frameworks`, `teams`, `gap`,
-`agreement`, `keys`, `change`.
+`customer_mirror`, `figure_json`, `for_screen`; constants `STAGE_COLOURS`, `STAGE_ORDER`,
+`HIGHLIGHT`, `MUTED`, `WIDTH`, `RADAR_MIN_DIMENSIONS`, `PLOTLY_CONFIG`,
+`SCREEN_MIN_FONT_PX`. Callers import them from here (``from reports import charts``); the
+modules of the package are its own business: `common` (palette, formatting, layout),
+`rows` (long lists of dimensions), and one module per subject: `overview`, `frameworks`,
+`teams`, `gap`, `agreement`, `keys`, `change`, `mirror`.
 """
 
 from reports.charts.agreement import agreement_chart
@@ -43,6 +43,7 @@ from reports.charts.frameworks import (
 )
 from reports.charts.gap import perception_gap
 from reports.charts.keys import keys_gate
+from reports.charts.mirror import customer_mirror
 from reports.charts.overview import overall_diamond
 from reports.charts.teams import team_heatmap
 
@@ -57,6 +58,7 @@ __all__ = [
     "WIDTH",
     "agreement_chart",
     "change_chart",
+    "customer_mirror",
     "dimension_bars",
     "figure_json",
     "for_screen",

@@ -114,7 +114,8 @@ def test_the_export_holds_the_actions_beside_the_profile(
     assert_export_shape(data)
 
     profile = build_profile(report_campaign)
-    beside = ("actions", "follow_up", "results")
+    beside = ("actions", "follow_up", "results", "customers")
+    assert data["customers"] is None  # no customer mirror
     assert {k: v for k, v in data.items() if k not in beside} == json.loads(
         json.dumps(profile.as_dict())
     )
