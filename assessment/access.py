@@ -32,7 +32,14 @@ def consultant_campaign(request: HttpRequest, slug: str) -> Campaign:
 def consultant_results_campaign(request: HttpRequest, slug: str) -> Campaign:
     """A campaign whose results a consultant page shows: never a customer mirror, whose
     results are shown only beside those of the campaign it mirrors."""
-    campaign = consultant_campaign(request, slug)
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related(
+            "organisation__owner",
+            "questionnaire_version__questionnaire",
+            "customer_mirror__questionnaire_version",  # read beside the results
+        ),
+        slug=slug,
+    )
     if campaign.is_customer_mirror:
         raise Http404("a customer mirror's results are on its campaign's pages")
     return campaign

@@ -58,7 +58,7 @@ def customer_mirror(profile: Profile, mirror: CustomerMirror) -> go.Figure | Non
         for name, scores, colour in sides
     ]
     layout = base_layout(
-        list_height(len(rows), per_row=54, extra=110, minimum=260),
+        list_height(len(rows), per_row=46, extra=110, minimum=260),
         margin={"l": 10, "r": 20, "t": 40, "b": 44, "pad": 6},
         barmode="group",
         showlegend=True,

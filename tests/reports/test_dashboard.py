@@ -320,10 +320,10 @@ def test_query_count_is_flat(owner_client, campaign, quick_version, consultant):
 
 
 def test_query_budget(owner_client, campaign, django_assert_max_num_queries):
-    # 22 for the whole campaign: its business results are one query more than a team's
-    # view, which shows none (without figures in an earlier round, nothing else is read),
-    # and looking up its customer mirror one more (`test_mirror_pages`: six with one).
-    with django_assert_max_num_queries(22):
+    # 21 for the whole campaign: its business results are one query more than a team's
+    # view, which shows none (without figures in an earlier round, nothing else is read);
+    # its customer mirror is read with the campaign (`test_mirror_pages`: a few more with one).
+    with django_assert_max_num_queries(21):
         assert owner_client.get(dashboard_url(campaign)).status_code == 200
     with django_assert_max_num_queries(20):
         assert owner_client.get(dashboard_url(campaign, team="Beta")).status_code == 200
