@@ -83,7 +83,7 @@
     } else if (kind === "keys" && layout.margin) {
       layout.margin.r = 90;
     }
-    if (kind === "heatmap" || kind === "list" || kind === "gap") {
+    if (kind === "heatmap" || kind === "list" || kind === "gap" || kind === "mirror") {
       shortenCategories(layout.yaxis, width < 400 ? 22 : 28);
     }
   }
