@@ -35,6 +35,8 @@ from reports import charts, workshop
 from reports.action_plan import plan_for
 from reports.action_rules import ActionPlan
 from reports.harvest import Harvest, harvest_for
+from reports.mirror import CustomerMirror
+from reports.mirror_data import mirror_for
 from reports.presentation import profile_context
 from reports.print_charts import of_frameworks
 from reports.profile import Profile
@@ -158,6 +160,7 @@ def walk_slides(
     *,
     actions: ActionPlan | None = None,
     harvest: Harvest | None = None,
+    mirror: CustomerMirror | None = None,
     figures: bool = True,
 ) -> list[PresentSlide]:
     """The walk as the present mode shows it: the gap's question and answer as one slide
@@ -165,7 +168,7 @@ def walk_slides(
     speaker's window, `figures` False); when every team is hidden, one slide instead of
     a heatmap per framework; the closing slide shows `actions`."""
     slides: list[PresentSlide] = []
-    plan = workshop.plan(profile, context, actions, harvest)
+    plan = workshop.plan(profile, context, actions, harvest, mirror)
     for index, item in enumerate(plan):
         if item.kind == workshop.GAP_ANSWER:
             continue  # revealed on the question's slide
@@ -271,6 +274,7 @@ def present_context(
                 arranged,
                 actions=context["action_plan"],
                 harvest=None if team else harvest_for(campaign, profile),
+                mirror=None if team else mirror_for(campaign, profile),
                 figures=figures,
             )
             context["rate"] = workshop.response_rate(profile)

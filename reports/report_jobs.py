@@ -329,7 +329,7 @@ def _render(kind: str, report: ReportInput, progress: Progress) -> bytes:
     if kind == PPTX:
         # One step: the deck is laid out and written in one go (a second or two).
         progress(0, 1, LAYING_OUT_SLIDES)
-        return build_slides(report.profile, report.actions, report.harvest)
+        return build_slides(report.profile, report.actions, report.harvest, report.mirror)
     return render_pdf(report, progress=progress)
 
 

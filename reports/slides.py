@@ -23,6 +23,7 @@ from reports import charts
 from reports.action_rules import ActionPlan
 from reports.charts.common import format_change, format_number
 from reports.harvest import Harvest
+from reports.mirror import CustomerMirror
 from reports.presentation import profile_context
 from reports.profile import Profile
 from reports.slides_draw import (
@@ -35,9 +36,9 @@ from reports.slides_draw import (
     HIGHLIGHT,
     INK,
     MARGIN,
+    MARKED_TINT,
     MIN_PT,
     MUTED,
-    OVERDUE_TINT,
     PALE,
     PREVIOUS,
     STAGE_FILL,
@@ -75,14 +76,18 @@ def no_chart(name: str, figure: Any) -> None:
 
 
 def build_slides(
-    profile: Profile, actions: ActionPlan | None = None, harvest: Harvest | None = None
+    profile: Profile,
+    actions: ActionPlan | None = None,
+    harvest: Harvest | None = None,
+    mirror: CustomerMirror | None = None,
 ) -> bytes:
     """The deck of a profile with results (whole campaign or one team), in its language,
-    with the campaign's business results (`harvest`) and closing with its `actions`."""
+    with the campaign's customer `mirror` and business results (`harvest`), closing
+    with its `actions`."""
     with translation.override(profile.language):
         context = profile_context(profile, no_chart)
         deck = Deck(profile.language)
-        Walk(deck, profile, context, actions, harvest).all()
+        Walk(deck, profile, context, actions, harvest, mirror).all()
         return deck.save()
 
 
@@ -96,15 +101,17 @@ class Walk(OpeningSlides):
         context: dict[str, Any],
         actions: ActionPlan | None = None,
         harvest: Harvest | None = None,
+        mirror: CustomerMirror | None = None,
     ) -> None:
         self.deck, self.profile, self.context = deck, profile, context
-        self.actions, self.business_results = actions, harvest
+        self.actions, self.business_results, self.customers = actions, harvest, mirror
         self.team = profile.scope.get("team")
         self.k = profile.anonymity_threshold
 
     def all(self) -> None:
         """Each slide of the walk (`reports.workshop.plan`), drawn by the method of its kind."""
-        for slide in plan(self.profile, self.context, self.actions, self.business_results):
+        walk = plan(self.profile, self.context, self.actions, self.business_results, self.customers)
+        for slide in walk:
             getattr(self, slide.kind)(slide)
 
     # ------------------------------------------------------------------ frameworks
@@ -321,6 +328,28 @@ class Walk(OpeningSlides):
                 lines,
             )
 
+    def mirror(self, plan_slide: WorkshopSlide) -> None:
+        deck = self.deck
+        slide = deck.slide(plan_slide.title, plan_slide.notes)
+        deck.text(
+            slide,
+            MARGIN,
+            BODY_TOP - Inches(0.1),
+            BODY_WIDTH,
+            Inches(0.6),
+            [Line(plan_slide.heading, 24, True)],
+        )
+        marked = {(row, 3): MARKED_TINT for row in plan_slide.marked}
+        deck.table(
+            slide,
+            MARGIN,
+            BODY_TOP + Inches(0.7),
+            column_widths(BODY_WIDTH, [0.46, 0.18, 0.18, 0.18]),
+            [list(row) for row in plan_slide.table],
+            fills=marked,
+            row_height=Inches(0.5),
+        )
+
     def harvest(self, plan_slide: WorkshopSlide) -> None:
         deck = self.deck
         slide = deck.slide(plan_slide.title, plan_slide.notes)
@@ -373,7 +402,7 @@ class Walk(OpeningSlides):
         rows = [header] + [
             [a.dimension, a.title, a.owner, a.due, a.status, a.target] for a in plan_slide.actions
         ]
-        overdue = {(i, 3): OVERDUE_TINT for i, a in enumerate(plan_slide.actions, 1) if a.overdue}
+        overdue = {(i, 3): MARKED_TINT for i, a in enumerate(plan_slide.actions, 1) if a.overdue}
         deck.table(
             slide,
             MARGIN,

@@ -47,7 +47,7 @@ MUTED = "4d5963"  # 7:1 on white
 WHITE = "ffffff"
 PALE = "eef3f7"
 HIGHLIGHT = "c4553b"  # the weakest key, flagged gaps (reports/charts/common.py)
-OVERDUE_TINT = "fbeee9"  # an overdue action's date: a light tint, its text stays dark (AA)
+MARKED_TINT = "fbeee9"  # a cell to notice (an overdue date, a large gap): its text stays dark (AA)
 PREVIOUS = "8a96a0"  # the previous round in a chart
 STAGE_INK = {  # stage badges behind white text (stages.css, --stage-ink-*)
     "rough": "6b5f50",

@@ -5,9 +5,10 @@ slides with the same texts and numbers.
 
 Pure given a profile with results, its `presentation.profile_context` (the arrangement
 the dashboard and the PDF share: groups below k stay hidden there, and so here) and the
-campaign's action plan (`reports.action_plan.plan_for`), which the closing slide shows,
-and its business results (`reports.harvest.harvest_for`), which the harvest slide shows.
-Call it in the profile's language (``translation.override``).
+campaign's customer mirror (`reports.mirror_data.mirror_for`), business results
+(`reports.harvest.harvest_for`) and action plan (`reports.action_plan.plan_for`), which
+the last slides show (`reports.workshop_endings`). Call it in the profile's language
+(``translation.override``). The slide itself is `reports.workshop_slide.WorkshopSlide`.
 """
 
 from __future__ import annotations
@@ -16,77 +17,59 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports import action_texts
 from reports.action_rules import ActionPlan
-from reports.charts.common import format_change, format_number, stage_names
-from reports.harvest import Harvest, harvest_rows
+from reports.charts.common import format_change, format_number
+from reports.harvest import Harvest
+from reports.mirror import RESULTS, CustomerMirror
 from reports.presentation import DimensionRow, FrameworkBlock, GapRow, GroupColumn
 from reports.profile import Profile
+from reports.workshop_endings import closing_slide, harvest_slide, mirror_slide
+from reports.workshop_slide import (
+    ACTION_ROWS,
+    ACTION_TITLE_CHARS,
+    CLOSING,
+    COVER,
+    FRAMEWORK,
+    GAP_ANSWER,
+    GAP_HIDDEN,
+    GAP_QUESTION,
+    HARVEST,
+    HEATMAP,
+    INDEX,
+    KEYS,
+    MIRROR,
+    PRIORITY,
+    QUESTION,
+    RESPONSE_RATE,
+    WorkshopSlide,
+)
+
+# The names the PowerPoint, the present mode and their tests know the walk by.
+__all__ = [
+    "ACTION_ROWS",
+    "ACTION_TITLE_CHARS",
+    "CLOSING",
+    "COVER",
+    "FRAMEWORK",
+    "GAP_ANSWER",
+    "GAP_HIDDEN",
+    "GAP_QUESTION",
+    "HARVEST",
+    "HEATMAP",
+    "INDEX",
+    "KEYS",
+    "MIRROR",
+    "PRIORITY",
+    "QUESTION",
+    "RESPONSE_RATE",
+    "WorkshopSlide",
+    "plan",
+]
 
 GAP_ROWS = 5  # dimensions on the perception-gap slide: the largest gaps
-# Actions on the closing slide: more would not be readable from the back of the room;
-# the slide says how many more the report lists. A longer title is shortened there too
-# (the report prints it whole), so that a row keeps to two lines.
-ACTION_ROWS = 5
-ACTION_TITLE_CHARS = 55
-
-# The kinds of slide, in the order of the walk.
-COVER, QUESTION, RESPONSE_RATE, INDEX = "cover", "question", "response_rate", "index"
-FRAMEWORK, KEYS, GAP_HIDDEN, GAP_QUESTION, GAP_ANSWER = (
-    "framework",
-    "keys",
-    "gap_hidden",
-    "gap_question",
-    "gap_answer",
-)
-HEATMAP, PRIORITY, HARVEST, CLOSING = "heatmap", "priority", "harvest", "closing"
-
-
-@dataclass(frozen=True)
-class WorkshopSlide:
-    """One slide of the walk: its kind, title and speaker's notes, and what it shows."""
-
-    kind: str
-    title: str
-    notes: str
-    block: FrameworkBlock | None = None  # a framework, the keys, a heatmap's framework
-    row: DimensionRow | None = None  # a priority
-    number: int = 0  # a priority's number
-    teams: tuple[GroupColumn, ...] = ()  # a heatmap's teams
-    gaps: tuple[GapRow, ...] = ()  # the perception gaps shown
-    heading: str = ""  # the line under the title (the gaps shown, the closing's question)
-    actions: tuple[ActionRow, ...] = ()  # the closing slide's action plan
-    more_actions: int = 0  # the plan's actions that do not fit on the closing slide
-    table: tuple[tuple[str, ...], ...] = ()  # the harvest's table, its header first
-
-    @property
-    def more_actions_text(self) -> str:
-        """The line under the closing slide's table, "and 3 more actions in the report"
-        ("" when all fit)."""
-        if not self.more_actions:
-            return ""
-        return ngettext(
-            "and %(n)s more action in the report",
-            "and %(n)s more actions in the report",
-            self.more_actions,
-        ) % {"n": self.more_actions}
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """An action on the closing slide, in words."""
-
-    dimension: str  # the dimension's name on the first row of its group, "" below it
-    title: str
-    owner: str
-    due: str  # with "overdue" in words when it is
-    status: str
-    target: str
-    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -118,11 +101,13 @@ def plan(
     context: dict[str, Any],
     actions: ActionPlan | None = None,
     harvest: Harvest | None = None,
+    mirror: CustomerMirror | None = None,
 ) -> list[WorkshopSlide]:
     """The slides of the workshop in their order. A team's walk has no heatmap; the
     perception gap is a question, then its answer (or one slide saying why it is hidden);
-    the whole campaign's walk shows its business results (`harvest`) when it has any; the
-    closing slide shows the campaign's `actions`, or a table to fill in."""
+    the whole campaign's walk shows what its customers answered (`mirror`) after the
+    perception gap, and its business results (`harvest`), when it has them; the closing
+    slide shows the campaign's `actions`, or a table to fill in."""
     team = profile.scope.get("team")
     k = profile.anonymity_threshold
     slides = [
@@ -157,6 +142,8 @@ def plan(
         )
     if context["gaps"] or not team:
         slides += gap_slides(context["gaps_by_size"])
+    if not team and mirror is not None and mirror.state == RESULTS and mirror.headline:
+        slides.append(mirror_slide(mirror))
     teams: list[GroupColumn] = context["teams"]
     if teams and not team:
         for block in context["frameworks"]:
@@ -187,110 +174,6 @@ def plan(
         slides.append(harvest_slide(harvest))
     slides.append(closing_slide(profile, actions or ActionPlan()))
     return slides
-
-
-def harvest_slide(harvest: Harvest) -> WorkshopSlide:
-    """The business results: across the rounds beside the index when there is a trend,
-    else this round's figures with their periods; the caveat is the slide's heading."""
-    if harvest.has_trend:
-        header = (_("Figure"), *(p.round_name for p in harvest.points))
-        index_row = (
-            _("Customer-centricity index"),
-            *(format_number(p.index) for p in harvest.points),
-        )
-        rows = [header, index_row] + [(r.metric.name, *r.cells) for r in harvest_rows(harvest)]
-        notes = _(
-            "Read the figures beside the index, round by round: did the results move with "
-            "the customer-centricity? Ask which figure the management team itself watches."
-        )
-    else:
-        rows = [(_("Figure"), _("Value"), _("Period"))] + [
-            (
-                f.metric.name,
-                f.shown,
-                f"{date_format(f.period_start, 'j M Y')} – {date_format(f.period_end, 'j M Y')}",
-            )
-            for f in harvest.figures
-        ]
-        notes = _(
-            "This round's business results. Measured again next round, they can be set "
-            "beside the index's trend."
-        )
-    return WorkshopSlide(
-        HARVEST,
-        _("The harvest: business results"),
-        notes,
-        heading=_(
-            "Business results and the index moving together is a correlation, not proof: "
-            "prices, the market and much else move the figures too."
-        ),
-        table=tuple(tuple(str(cell) for cell in row) for row in rows),
-    )
-
-
-def closing_slide(profile: Profile, actions: ActionPlan) -> WorkshopSlide:
-    """The action plan: an empty table per priority to fill in together, or the actions
-    agreed so far, grouped by dimension, the first `ACTION_ROWS` of them."""
-    title = _("On to the action plan")
-    if not actions.actions:
-        return WorkshopSlide(
-            CLOSING,
-            title,
-            _(
-                "Agree for each priority on one action: what we will do, who takes it on "
-                "and by when. Fill in the table together; it is an ordinary table, so it "
-                "can be edited here."
-            ),
-            heading=_("For each priority: what will we do, who takes it on, and by when?"),
-        )
-    rows = action_rows(actions, stage_names(profile))
-    notes = [
-        _(
-            "Walk through the actions agreed so far: is each still the right one, is its "
-            "owner on board, is the date realistic? Add the missing ones on the dashboard; "
-            "the report lists them all."
-        )
-    ]
-    if actions.overdue:
-        notes.append(
-            ngettext(
-                "%(n)s action is overdue: ask what stands in its way.",
-                "%(n)s actions are overdue: ask what stands in their way.",
-                actions.overdue,
-            )
-            % {"n": actions.overdue}
-        )
-    return WorkshopSlide(
-        CLOSING,
-        title,
-        "\n\n".join(notes),
-        heading=_("Per dimension: who takes it on, by when, and the target."),
-        actions=tuple(rows[:ACTION_ROWS]),
-        more_actions=max(0, len(rows) - ACTION_ROWS),
-    )
-
-
-def action_rows(actions: ActionPlan, names: dict[str, str]) -> list[ActionRow]:
-    rows = []
-    for dimension, lines in action_texts.lines_by_dimension(actions, names):
-        for index, line in enumerate(lines):
-            overdue = line.action.overdue
-            rows.append(
-                ActionRow(
-                    dimension=dimension if index == 0 else "",
-                    title=shortened(line.action.title, ACTION_TITLE_CHARS),
-                    owner=line.action.owner,
-                    due=f"{line.due} ({action_texts.overdue_text()})" if overdue else line.due,
-                    status=line.status,
-                    target=line.target,
-                    overdue=overdue,
-                )
-            )
-    return rows
-
-
-def shortened(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def cover_notes(profile: Profile) -> str:
