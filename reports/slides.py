@@ -336,14 +336,14 @@ class Walk(OpeningSlides):
             MARGIN,
             BODY_TOP - Inches(0.1),
             BODY_WIDTH,
-            Inches(0.6),
-            [Line(plan_slide.heading, 24, True)],
+            Inches(0.9),
+            [Line(plan_slide.heading, 22, True)],
         )
         marked = {(row, 3): MARKED_TINT for row in plan_slide.marked}
         deck.table(
             slide,
             MARGIN,
-            BODY_TOP + Inches(0.7),
+            BODY_TOP + Inches(1.0),
             column_widths(BODY_WIDTH, [0.46, 0.18, 0.18, 0.18]),
             [list(row) for row in plan_slide.table],
             fills=marked,
@@ -353,24 +353,25 @@ class Walk(OpeningSlides):
     def harvest(self, plan_slide: WorkshopSlide) -> None:
         deck = self.deck
         slide = deck.slide(plan_slide.title, plan_slide.notes)
-        rows = [list(row) for row in plan_slide.table]
-        columns = len(rows[0])
-        first = 0.34 if columns > 3 else 0.4
-        deck.table(
-            slide,
-            MARGIN,
-            BODY_TOP,
-            column_widths(BODY_WIDTH, [first] + [(1 - first) / (columns - 1)] * (columns - 1)),
-            rows,
-            row_height=Inches(0.45),
-        )
+        # The caveat first: it is how the figures are to be read.
         deck.text(
             slide,
             MARGIN,
-            HEIGHT - Inches(0.9),
+            BODY_TOP - Inches(0.2),
             BODY_WIDTH,
             Inches(0.7),
             [Line(plan_slide.heading, MIN_PT, False, MUTED)],
+        )
+        rows = [list(row) for row in plan_slide.table]
+        columns = len(rows[0])
+        first = 0.44 if columns > 3 else 0.4
+        deck.table(
+            slide,
+            MARGIN,
+            BODY_TOP + Inches(0.6),
+            column_widths(BODY_WIDTH, [first] + [(1 - first) / (columns - 1)] * (columns - 1)),
+            rows,
+            row_height=Inches(0.42),
         )
 
     def closing(self, plan_slide: WorkshopSlide) -> None:
