@@ -149,7 +149,7 @@ def test_the_pdf_has_the_customer_mirror_chapter_and_headline(campaign):
     assert "Customer mirror" in text
     assert "Self-image gap" in text
     chapter = html[html.index('id="customer-mirror"') :]
-    assert "Self-image gap" in chapter and "12.5<br><span class=\"small\">n = 4</span>" in chapter
+    assert "Self-image gap" in chapter and '12.5<br><span class="small">n = 4</span>' in chapter
 
 
 def test_the_pdf_without_a_mirror_and_a_team_report_leave_it_out(campaign):
