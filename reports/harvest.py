@@ -110,11 +110,15 @@ def harvest_rows(harvest: Harvest) -> list[HarvestRow]:
     return rows
 
 
-def _index(campaign: Campaign, language: str) -> float | None:
+def _index(campaign: Campaign, language: str, profile: Profile | None) -> float | None:
     """An earlier round's index as its own release shows it: None while its fieldwork
-    runs (as the trend of the scores has it) or when its release shows none."""
+    runs (as the trend of the scores has it) or when its release shows none. The round
+    just before is read from `profile`, which holds its index already."""
     if not campaign.fieldwork_ended():
         return None
+    previous = profile.previous if profile is not None and not profile.scope else None
+    if previous is not None and previous.get("slug") == campaign.slug:
+        return previous["overall"]
     return build_profile(campaign, language=language).overall_score
 
 
@@ -136,6 +140,6 @@ def harvest_for(campaign: Campaign, profile: Profile | None) -> Harvest:
         )
     language = profile.language if profile is not None else campaign.language
     rounds = organisation_rounds(campaign)
-    indexes = {c.pk: _index(c, language) for c in rounds if c.pk != campaign.pk}
+    indexes = {c.pk: _index(c, language, profile) for c in rounds if c.pk != campaign.pk}
     indexes[campaign.pk] = this_round
     return Harvest(figures=figures, points=tuple(trend(rounds, indexes, results)))

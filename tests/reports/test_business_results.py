@@ -297,3 +297,23 @@ def test_an_earlier_round_still_in_fieldwork_shows_no_index(db, consultant):
         set_result(campaign=campaign, metric="nps", value=Decimal("12"), **YEAR)
     harvest = harvest_for(closed, build_profile(closed, language="en"))
     assert [p.index for p in harvest.points] == [None, 75.0]
+
+
+def test_the_round_just_before_is_read_from_the_profile_not_built_again(
+    db, consultant, django_assert_num_queries
+):
+    version = make_questionnaire()
+    organisation = OrganisationFactory(owner=consultant)
+    first, second = (
+        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
+        for name in ("Round 1", "Round 2")
+    )
+    for campaign in (first, second):
+        for _ in range(3):
+            add_response(campaign, level(3))
+        set_result(campaign=campaign, metric="nps", value=Decimal("12"), **YEAR)
+    profile = build_profile(second, language="en")
+    # the figures, then the rounds: no third query for the earlier round's index
+    with django_assert_num_queries(2):
+        harvest = harvest_for(second, profile)
+    assert [p.index for p in harvest.points] == [50.0, 50.0]
