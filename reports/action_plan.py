@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from assessment.models import Campaign
 from questionnaires.models import Dimension, QuestionnaireVersion, VersionItem
@@ -45,9 +45,10 @@ def dimension_names(codes: set[str], language: str) -> dict[str, str]:
     return {d.full_code: d.tr("name", language) for d in found if d.full_code in codes}
 
 
-def _actions(**filters: object) -> list[Action]:
+def _actions(which: Q) -> list[Action]:
+    """The actions `which` selects, with their notes: two queries for any number."""
     return list(
-        Action.objects.filter(**filters).prefetch_related(
+        Action.objects.filter(which).prefetch_related(
             Prefetch("notes", queryset=ActionNote.objects.order_by("written_on", "pk"))
         )
     )
@@ -88,10 +89,14 @@ def plan_for(
     """The campaign's action plan in `language`, in the order of the questionnaire's
     dimensions (then by due date). With a `profile` of the whole campaign that has a
     previous round, also that round's actions, each measured against `profile`."""
-    actions = _actions(campaign=campaign)
     # Follow-up belongs to the whole campaign: a team's scores say little of its actions.
     previous_slug = (profile.previous or {}).get("slug") if profile and not profile.scope else None
-    before = _actions(campaign__slug=previous_slug) if previous_slug else []
+    which = Q(campaign=campaign)
+    if previous_slug:
+        which |= Q(campaign__slug=previous_slug)
+    read = _actions(which)  # this round's and the previous round's actions at once
+    actions = [a for a in read if a.campaign_id == campaign.pk]
+    before = [a for a in read if a.campaign_id != campaign.pk]
     # The profile knows the questionnaire's dimensions, in order and named: no queries
     # for them on the dashboard, which builds one anyway.
     if profile is not None:
