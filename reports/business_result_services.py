@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from assessment.models import Campaign
@@ -44,6 +45,7 @@ def set_result(
         period_start=period_start,
         period_end=period_end,
         source=source,
+        today=timezone.localdate(),
     )
     if problems:
         raise ResultRefused(problems)

@@ -136,8 +136,10 @@ def result_problems(
     period_start: date | None,
     period_end: date | None,
     source: str,
+    today: date | None = None,
 ) -> dict[str, Promise]:
-    """What is wrong with one business result, by field; empty when it can be stored."""
+    """What is wrong with one business result, by field; empty when it can be stored.
+    With `today`, a period that has not started yet is refused: that is a forecast."""
     problems: dict[str, Promise] = {}
     found = BY_CODE.get(metric)
     if found is None:
@@ -150,6 +152,10 @@ def result_problems(
         problems["period_end"] = _("Give the period the figure covers: its first and last day.")
     elif period_end < period_start:
         problems["period_end"] = _("The period ends before it starts.")
+    elif today is not None and period_start > today:
+        problems["period_start"] = _(
+            "The period has not started yet: enter figures that have been measured."
+        )
     if len(source.strip()) > SOURCE_MAX:
         problems["source"] = _("A source has at most 200 characters.")
     return problems

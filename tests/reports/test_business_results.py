@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -119,6 +119,31 @@ def test_a_period_that_ends_before_it_starts_is_refused():
         "period_end": "Give the period the figure covers: its first and last day."
     }
     assert problems("height", Decimal("35")) == {"metric": "Choose one of the figures."}
+
+
+def test_a_period_that_has_not_started_is_a_forecast_and_refused():
+    today = date(2026, 12, 2)
+    next_year = {"period_start": date(2027, 1, 1), "period_end": date(2027, 12, 31)}
+    assert problems("nps", Decimal("35"), today=today, **next_year) == {
+        "period_start": "The period has not started yet: enter figures that have been measured."
+    }
+    # the running year may be entered: it has started
+    this_year = {"period_start": date(2026, 1, 1), "period_end": date(2026, 12, 31)}
+    assert problems("nps", Decimal("35"), today=today, **this_year) == {}
+
+
+def test_the_service_refuses_a_future_period_and_stores_nothing(two_rounds):
+    first, _ = two_rounds
+    next_year = timezone.localdate().year + 1
+    with pytest.raises(ResultRefused):
+        set_result(
+            campaign=first,
+            metric="nps",
+            value=Decimal("20"),
+            period_start=date(next_year, 1, 1),
+            period_end=date(next_year, 12, 31),
+        )
+    assert not BusinessResult.objects.exists()
 
 
 @given(
