@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from assessment.access import consultant_results_campaign
 from assessment.models import Campaign
 from reports import business_results
 from reports.business_result_forms import BusinessResultForm
 from reports.business_result_services import ResultRefused, remove_result, results_of, set_result
+from reports.models import BusinessResult
 
 
 def _page(
@@ -92,9 +93,25 @@ def business_results_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def business_result_remove(request: HttpRequest, slug: str, metric: str) -> HttpResponse:
+    """Asks first (GET), then removes the campaign's figure for `metric` (POST)."""
     campaign = consultant_results_campaign(request, slug)
+    back = reverse("reports:business_results", args=[campaign.slug]) + "#figures"
+    if request.method != "POST":
+        found = business_results.BY_CODE.get(metric)
+        result = get_object_or_404(BusinessResult, campaign=campaign, metric=metric)
+        if found is None:
+            raise Http404("unknown figure")
+        context = {
+            "campaign": campaign,
+            "organisation": campaign.organisation,
+            "metric": found,
+            "shown": business_results.shown(found, result.value),
+            "result": result,
+            "back_url": back,
+        }
+        return render(request, "reports/business_result_remove.html", context)
     remove_result(campaign=campaign, metric=metric)
     if metric in business_results.BY_CODE:
         messages.success(

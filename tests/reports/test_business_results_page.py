@@ -84,12 +84,18 @@ def test_bad_input_is_refused_with_its_message_and_nothing_stored(
     assert list(BusinessResult.objects.values_list("metric", "value")) == [("nps", Decimal("20"))]
 
 
-def test_a_figure_is_removed_by_a_post_only(client, consultant, campaign):
+def test_a_figure_is_removed_after_asking_and_by_a_post_only(client, consultant, campaign):
     client.force_login(consultant)
     post(client, campaign, metric="nps", value="20")
     remove = reverse("reports:business_result_remove", args=[campaign.slug, "nps"])
-    assert client.get(remove).status_code == 405
-    assert BusinessResult.objects.count() == 1
+    table = client.get(page(campaign)).content.decode()
+    assert f'href="{remove}"' in table  # the table's Remove asks first
+    asked = client.get(remove, HTTP_ACCEPT_LANGUAGE="en")
+    assert asked.status_code == 200
+    assert "Remove the figure" in asked.content.decode() and "+20" in asked.content.decode()
+    assert BusinessResult.objects.count() == 1  # asking removes nothing
+    missing = reverse("reports:business_result_remove", args=[campaign.slug, "churn"])
+    assert client.get(missing).status_code == 404
     assert client.post(remove).status_code == 302
     assert BusinessResult.objects.count() == 0
 

@@ -454,7 +454,7 @@ MATRIX: dict[str, Spec] = {
     ),
     "reports:business_result_remove": Spec(
         lambda w: {"slug": w.slug, "metric": "nps"},
-        get=post_only(),
+        get=consultant_only(),  # asks first
         post=Post(
             lambda w: {},
             consultant_only(
