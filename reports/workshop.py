@@ -26,7 +26,7 @@ from reports.harvest import Harvest
 from reports.mirror import RESULTS, CustomerMirror
 from reports.presentation import DimensionRow, FrameworkBlock, GapRow, GroupColumn
 from reports.profile import Profile
-from reports.workshop_endings import closing_slide, harvest_slide, mirror_slide
+from reports.workshop_endings import closing_slide, harvest_slide, mirror_rows_shown, mirror_slide
 from reports.workshop_slide import (
     ACTION_ROWS,
     ACTION_TITLE_CHARS,
@@ -142,7 +142,7 @@ def plan(
         )
     if context["gaps"] or not team:
         slides += gap_slides(context["gaps_by_size"])
-    if not team and mirror is not None and mirror.state == RESULTS and mirror.headline:
+    if not team and mirror is not None and mirror.state == RESULTS and mirror_rows_shown(mirror):
         slides.append(mirror_slide(mirror))
     teams: list[GroupColumn] = context["teams"]
     if teams and not team:

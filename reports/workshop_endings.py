@@ -12,7 +12,7 @@ from reports import action_texts
 from reports.action_rules import ActionPlan
 from reports.charts.common import format_number, stage_names
 from reports.harvest import Harvest, harvest_rows
-from reports.mirror import CustomerMirror
+from reports.mirror import CustomerMirror, MirrorRow
 from reports.profile import Profile
 from reports.workshop_slide import (
     ACTION_ROWS,
@@ -28,13 +28,16 @@ from reports.workshop_slide import (
 
 def mirror_headline(mirror: CustomerMirror) -> str:
     """The headline as the dashboard words it: "We score ourselves 73, our customers
-    score us 56"."""
+    score us 56"; or why management's side is missing."""
     headline = mirror.headline
     assert headline is not None
-    if headline.management is None or headline.customers is None:
+    customers = format_number(headline.customers, 0)
+    if headline.management_hidden:
         return _("Our customers score us %(customers)s; management's own score is hidden.") % {
-            "customers": format_number(headline.customers, 0)
+            "customers": customers
         }
+    if not headline.dimensions or headline.management is None:
+        return _("No dimension has both a management score and a customer score to compare.")
     return ngettext(
         "We score ourselves %(management)s, our customers score us %(customers)s (mean of "
         "%(n)s dimension).",
@@ -43,18 +46,22 @@ def mirror_headline(mirror: CustomerMirror) -> str:
         headline.dimensions,
     ) % {
         "management": format_number(headline.management, 0),
-        "customers": format_number(headline.customers, 0),
+        "customers": customers,
         "n": headline.dimensions,
     }
+
+
+def mirror_rows_shown(mirror: CustomerMirror) -> list[MirrorRow]:
+    """The dimensions on the slide: the largest self-image gaps either way (customers
+    may also see more than management does), at most `MIRROR_ROWS`."""
+    with_gap = [row for row in mirror.rows if row.self_image_gap is not None]
+    return sorted(with_gap, key=lambda row: -abs(row.self_image_gap or 0))[:MIRROR_ROWS]
 
 
 def mirror_slide(mirror: CustomerMirror) -> WorkshopSlide:
     """Management, employees and customers on the dimensions with the largest self-image
     gaps (`MIRROR_ROWS` of them); a gap of 15 or more is marked."""
-    rows = sorted(
-        (row for row in mirror.rows if row.self_image_gap is not None),
-        key=lambda row: -(row.self_image_gap or 0),
-    )[:MIRROR_ROWS]
+    rows = mirror_rows_shown(mirror)
     header = (_("Dimension"), _("Management"), _("Employees"), _("Customers"))
     body = [
         (

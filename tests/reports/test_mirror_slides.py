@@ -13,11 +13,12 @@ from pptx import Presentation
 from assessment import demo
 from assessment.models import Campaign
 from reports import pdf, workshop
-from reports.mirror import RESULTS
+from reports.mirror import RESULTS, CustomerMirror, Headline, MirrorRow, headline
 from reports.mirror_data import mirror_for
 from reports.presentation import profile_context
 from reports.profile_builder import build_profile
 from reports.slides import build_slides
+from reports.workshop_endings import mirror_headline, mirror_slide
 from reports.workshop_slide import MIRROR_ROWS
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def current(seeded_demo) -> Campaign:
     return Campaign.objects.get(slug=demo.CURRENT_SLUG)
 
 
-def mirror_slide(campaign: Campaign, team: str | None = None) -> workshop.WorkshopSlide | None:
+def walk_mirror_slide(campaign: Campaign, team: str | None = None) -> workshop.WorkshopSlide | None:
     profile = build_profile(campaign, language="en", team=team)
     mirror = mirror_for(campaign, profile)
     with translation.override("en"):
@@ -52,9 +53,9 @@ def test_the_walk_sets_the_largest_self_image_gaps_after_the_perception_gap(curr
     assert header == ("Dimension", "Management", "Employees", "Customers")
     assert len(rows) == MIRROR_ROWS
     by_name = {row.name: row for row in mirror.rows}
-    gaps = [by_name[name].self_image_gap for name, *_ in rows]
-    assert gaps == sorted(gaps, reverse=True)  # the largest gaps first
-    assert gaps[0] == max(r.self_image_gap for r in mirror.rows if r.self_image_gap is not None)
+    gaps = [abs(by_name[name].self_image_gap) for name, *_ in rows]
+    assert gaps == sorted(gaps, reverse=True)  # the largest gaps first, either way
+    assert gaps[0] == max(abs(r.self_image_gap) for r in mirror.rows if r.self_image_gap)
     first = by_name[rows[0][0]]
     assert rows[0][3] == f"{first.customers:.1f}"
     assert slide.marked == tuple(n for n, (name, *_) in enumerate(rows, 1) if by_name[name].flagged)
@@ -67,7 +68,7 @@ def test_the_walk_sets_the_largest_self_image_gaps_after_the_perception_gap(curr
 
 
 def test_a_teams_walk_has_no_mirror_slide(current):
-    assert mirror_slide(current, team="Sales") is None
+    assert walk_mirror_slide(current, team="Sales") is None
 
 
 def test_the_powerpoint_has_the_mirror_as_an_editable_table(current):
@@ -99,3 +100,59 @@ def test_the_present_mode_shows_the_mirror_slide(client, current):
     slide = html.split('data-kind="mirror"', 1)[1].split("</section>", 1)[0]
     assert "We score ourselves" in slide and 'class="flagged"' in slide
     assert "differ by 15 points or more" in slide
+
+
+def row(name: str, management: float, customers: float | None) -> MirrorRow:
+    gap = None if customers is None else management - customers
+    return MirrorRow(
+        dimension=f"keys.{name}",
+        name=name,
+        management=management,
+        employees=50.0,
+        customers=customers,
+        n_customers=0 if customers is None else 6,
+        self_image_gap=gap,
+        flagged=gap is not None and abs(gap) >= 15,
+    )
+
+
+def test_a_dimension_customers_rate_far_above_management_is_on_the_slide_too():
+    rows = tuple(row(f"d{n}", 60.0, 60.0 - n) for n in range(8))  # gaps 0..7
+    above = row("above", 50.0, 75.0)  # customers 25 higher: flagged
+    hidden = row("hidden", 80.0, None)  # fewer than k customers: no gap to show
+    mirror = CustomerMirror(
+        state=RESULTS,
+        k=5,
+        n=30,
+        final=True,
+        rows=(*rows, above, hidden),
+        headline=headline((*rows, above, hidden), management_hidden=False),
+    )
+    with translation.override("en"):
+        slide = mirror_slide(mirror)
+    names = [line[0] for line in slide.table[1:]]
+    assert names == ["above", "d7", "d6", "d5", "d4", "d3", "d2"]
+    assert slide.marked == (1,)
+    assert "above" in slide.notes
+
+
+def test_the_headline_says_why_managements_side_is_missing():
+    shown = (row("a", 80.0, 50.0),)
+    hidden = CustomerMirror(
+        RESULTS, 5, 30, True, shown, headline=headline(shown, management_hidden=True)
+    )
+    apart = CustomerMirror(
+        RESULTS,
+        5,
+        30,
+        True,
+        shown,
+        headline=Headline(management=None, customers=50.0, dimensions=0, management_hidden=False),
+    )
+    with translation.override("en"):
+        assert mirror_headline(hidden) == (
+            "Our customers score us 50; management's own score is hidden."
+        )
+        assert mirror_headline(apart) == (
+            "No dimension has both a management score and a customer score to compare."
+        )
