@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from questionnaires.models import Questionnaire
 
 from .campaigns import create_campaign, unique_slug
-from .models import DEFAULT_ANONYMITY_THRESHOLD, Campaign
+from .models import DEFAULT_ANONYMITY_THRESHOLD, Campaign, max_length
 from .teams import TeamSpec
+
+NAME_MAX_LENGTH = max_length(Campaign, "name")
 
 
 def customer_questionnaire() -> Questionnaire:
@@ -65,6 +67,9 @@ def add_customer_mirror(
     runs_on = not stored.fieldwork_ended()
     with translation.override(stored.language):  # named in the campaign's language
         name = _("%(campaign)s (customers)") % {"campaign": stored.name}
+        if len(name) > NAME_MAX_LENGTH:  # a long campaign name gives way to the suffix
+            over = len(name) - NAME_MAX_LENGTH + 1
+            name = _("%(campaign)s (customers)") % {"campaign": stored.name[:-over] + "…"}
         suffix = _("customers")
         slug = unique_slug(f"{stored.slug}-{suffix}")
     return create_campaign(

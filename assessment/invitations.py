@@ -112,7 +112,16 @@ def already_invited(campaign: Campaign, addresses: Iterable[str]) -> set[str]:
 
 
 def check_sendable(campaign: Campaign, *, reminder: bool = False) -> None:
-    """Links go out only while the campaign can take answers (ValidationError otherwise)."""
+    """Links go out only while the campaign can take answers (ValidationError otherwise),
+    and never to customers: the invitation speaks to colleagues, and a customer mirror
+    is shared through its own links and QR codes."""
+    if campaign.is_customer_mirror:
+        raise ValidationError(
+            _(
+                "A customer mirror sends no e-mail: share its link or a segment's link or QR "
+                "code with the customers instead."
+            )
+        )
     if campaign.status == Campaign.DRAFT:
         raise ValidationError(
             _("This campaign is still a draft. Open it before sending reminders.")

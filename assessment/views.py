@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -205,6 +205,8 @@ def _campaign_page(
 def campaign_add_customer_mirror(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Give the campaign its customer mirror; its page then has the customer links."""
     campaign = consultant_campaign(request, slug)
+    if campaign.is_customer_mirror:
+        raise Http404("a customer mirror has no customer mirror")
     form = CustomerMirrorForm(request.POST)
     if form.is_valid():
         try:
