@@ -100,8 +100,13 @@ def organisation_campaigns(organisation: Organisation) -> QuerySet[Campaign]:
             ),
             test_count=Count("responses", filter=TESTS, distinct=True),
             team_count=Count("teams", distinct=True),
+            customer_count=Count(
+                "customer_mirror__responses",
+                filter=counted_filter("customer_mirror__responses__"),
+                distinct=True,
+            ),
         )
-        .select_related("questionnaire_version__questionnaire")
+        .select_related("questionnaire_version__questionnaire", "customer_mirror")
         .order_by("-created_at")
     )
 

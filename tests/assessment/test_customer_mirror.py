@@ -298,3 +298,23 @@ def test_the_commands_refuse_a_mirrors_slug_and_name_its_campaign(mirror, tmp_pa
     ):
         with pytest.raises(CommandError, match=f"customer mirror of '{mirror.mirror_of.slug}'"):
             call_command(command, mirror.slug, *extra)
+
+
+def test_the_organisation_page_names_the_mirror_under_its_campaign(client, consultant, mirror):
+    internal = mirror.mirror_of
+    for is_test in (False, True):  # a counted customer response, and a test one that is not
+        Response.objects.create(
+            campaign=mirror,
+            status=Response.SUBMITTED,
+            is_test=is_test,
+            key_digest=f"k{is_test}",
+            resume_code_digest=f"r{is_test}",
+        )
+    client.force_login(consultant)
+    page = client.get(
+        reverse("assessment:organisation_detail", args=[internal.organisation.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "customer mirror: 1 customer" in page
+    assert reverse("assessment:campaign_detail", args=[mirror.slug]) in page
+    assert page.count(reverse("assessment:campaign_detail", args=[internal.slug])) == 1
