@@ -318,3 +318,16 @@ def test_the_organisation_page_names_the_mirror_under_its_campaign(client, consu
     assert "customer mirror: 1 customer" in page
     assert reverse("assessment:campaign_detail", args=[mirror.slug]) in page
     assert page.count(reverse("assessment:campaign_detail", args=[internal.slug])) == 1
+
+
+def test_a_customers_page_costs_what_a_colleagues_does(mirror, django_assert_max_num_queries):
+    customer = Respondent(mirror)
+    customer.client.post(customer.url("campaign"), {})
+    page_plan.get_page_plan(mirror.questionnaire_version, "")  # warm, as in production
+    last = customer.plan.pages[-1]
+    assert last.comment_topic == "mirror"
+    # the response with its campaign, the page's answers with its comment: as inside
+    with django_assert_max_num_queries(2):
+        assert customer.client.get(customer.page_url(last.number)).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert customer.answer(last.number, "3", comment="Snel geholpen.").status_code == 302
