@@ -39,9 +39,9 @@ def mirror_headline(mirror: CustomerMirror) -> str:
     if not headline.dimensions or headline.management is None:
         return _("No dimension has both a management score and a customer score to compare.")
     return ngettext(
-        "We score ourselves %(management)s, our customers score us %(customers)s (mean of "
+        "We (management) score ourselves %(management)s, our customers score us %(customers)s (mean of "
         "%(n)s dimension).",
-        "We score ourselves %(management)s, our customers score us %(customers)s (mean of "
+        "We (management) score ourselves %(management)s, our customers score us %(customers)s (mean of "
         "%(n)s dimensions).",
         headline.dimensions,
     ) % {

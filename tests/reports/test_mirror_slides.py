@@ -61,7 +61,7 @@ def test_the_walk_sets_the_largest_self_image_gaps_after_the_perception_gap(curr
     assert slide.marked == tuple(n for n, (name, *_) in enumerate(rows, 1) if by_name[name].flagged)
     headline = mirror.headline
     assert slide.heading == (
-        f"We score ourselves {headline.management:.0f}, our customers score us "
+        f"We (management) score ourselves {headline.management:.0f}, our customers score us "
         f"{headline.customers:.0f} (mean of {headline.dimensions} dimensions)."
     )
     assert "never count in our own index" in slide.notes
@@ -89,7 +89,7 @@ def test_the_powerpoint_has_the_mirror_as_an_editable_table(current):
         for shape in slide.shapes
         if shape.has_text_frame
     ]
-    assert any(text.startswith("Wij geven onszelf ") for text in texts)
+    assert any(text.startswith("Wij (de leiding) geven onszelf ") for text in texts)
 
 
 def test_the_present_mode_shows_the_mirror_slide(client, current):
@@ -98,7 +98,7 @@ def test_the_present_mode_shows_the_mirror_slide(client, current):
         reverse("reports:present", args=[current.slug]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     slide = html.split('data-kind="mirror"', 1)[1].split("</section>", 1)[0]
-    assert "We score ourselves" in slide and 'class="flagged"' in slide
+    assert "We (management) score ourselves" in slide and 'class="flagged"' in slide
     assert "differ by 15 points or more" in slide
 
 
