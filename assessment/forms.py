@@ -301,7 +301,10 @@ class CampaignForm(forms.ModelForm):
         return questionnaire
 
     def clean_teams(self) -> list[team_rules.TeamSpec]:
-        specs = team_rules.parse_teams(self.cleaned_data.get("teams") or "")
+        words = (
+            team_rules.SEGMENT_WORDS if self.instance.is_customer_mirror else team_rules.TEAM_WORDS
+        )
+        specs = team_rules.parse_teams(self.cleaned_data.get("teams") or "", words)
         if self.instance.pk is not None:
             wanted = {spec.name.casefold() for spec in specs}
             in_use = [
@@ -384,8 +387,9 @@ class CustomerMirrorForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "One per line, for example “B2B” and “Consumers”. Each segment gets its own link "
-            "and QR code; the general link files answers under no segment."
+            "One per line, for example “B2B” and “Consumers”, optionally followed by a comma "
+            "and the number of customers asked. Each segment gets its own link and QR code; "
+            "the general link files answers under no segment."
         ),
     )
     anonymity_threshold = forms.IntegerField(
@@ -398,7 +402,9 @@ class CustomerMirrorForm(forms.Form):
     )
 
     def clean_segments(self) -> list[team_rules.TeamSpec]:
-        return team_rules.parse_teams(self.cleaned_data.get("segments") or "")
+        return team_rules.parse_teams(
+            self.cleaned_data.get("segments") or "", team_rules.SEGMENT_WORDS
+        )
 
 
 class InvitationForm(forms.Form):

@@ -110,6 +110,7 @@ def _entry(
         "campaign": campaign,
         "form": form,
         "fixed_team": fixed_team,
+        "via_invitation": invitation is not None,  # the logo then keeps the personal link
         "role_choices": Response.ROLES,
         "item_count": plan.item_count,
         "page_count": plan.page_count,

@@ -9,13 +9,49 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Campaign, Team, max_length
 from .text import clean_name
 
 TEAM_NAME_MAX_LENGTH = max_length(Team, "name")
 _SIZE_SUFFIX = re.compile(r"^(?P<name>.*?)\s*[,;]\s*(?P<size>\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class ListWords:
+    """How the list's refusals name its lines: a campaign's teams, or a customer mirror's
+    segments (its teams, to the code). Each takes the line number `n`."""
+
+    comma: Promise
+    missing: Promise
+    too_long: Promise  # also %(max)d
+    size: Promise
+    twice: Promise  # also %(name)s
+
+
+TEAM_WORDS = ListWords(
+    comma=gettext_lazy(
+        "Line %(n)d: after the comma comes the team size as a number, for example "
+        "“Sales, 12”; a team name cannot contain a comma."
+    ),
+    missing=gettext_lazy("Line %(n)d: the team name is missing."),
+    too_long=gettext_lazy("Line %(n)d: a team name can have at most %(max)d characters."),
+    size=gettext_lazy("Line %(n)d: the team size must be at least 1."),
+    twice=gettext_lazy("Line %(n)d: the team “%(name)s” appears twice."),
+)
+SEGMENT_WORDS = ListWords(
+    comma=gettext_lazy(
+        "Line %(n)d: after the comma comes the number of customers asked, for example "
+        "“Business, 120”; a segment name cannot contain a comma."
+    ),
+    missing=gettext_lazy("Line %(n)d: the segment name is missing."),
+    too_long=gettext_lazy("Line %(n)d: a segment name can have at most %(max)d characters."),
+    size=gettext_lazy("Line %(n)d: the number of customers asked must be at least 1."),
+    twice=gettext_lazy("Line %(n)d: the segment “%(name)s” appears twice."),
+)
 
 
 @dataclass(frozen=True)
@@ -26,13 +62,13 @@ class TeamSpec:
     size: int | None = None
 
 
-def parse_teams(text: str) -> list[TeamSpec]:
+def parse_teams(text: str, words: ListWords = TEAM_WORDS) -> list[TeamSpec]:
     """Parse "one team per line, optional size after a comma".
 
     ``Sales, 12`` is the team "Sales" with 12 people; ``Sales`` has no size. A comma or
     semicolon must be followed by the size, so that a typo such as ``Sales, twaalf`` is
     an error and not a second team called "Sales, twaalf". Empty lines are ignored.
-    Raises a ValidationError that names every wrong line.
+    Raises a ValidationError that names every wrong line, in `words`.
     """
     specs: list[TeamSpec] = []
     errors: list[str] = []
@@ -44,30 +80,19 @@ def parse_teams(text: str) -> list[TeamSpec]:
         match = _SIZE_SUFFIX.match(line)
         name, size = (match["name"].strip(), int(match["size"])) if match else (line, None)
         if any(separator in name for separator in ",;"):
-            errors.append(
-                _(
-                    "Line %(n)d: after the comma comes the team size as a number, for "
-                    "example “Sales, 12”; a team name cannot contain a comma."
-                )
-                % {"n": number}
-            )
+            errors.append(str(words.comma) % {"n": number})
             continue
         if not name:
-            errors.append(_("Line %(n)d: the team name is missing.") % {"n": number})
+            errors.append(str(words.missing) % {"n": number})
             continue
         if len(name) > TEAM_NAME_MAX_LENGTH:
-            errors.append(
-                _("Line %(n)d: a team name can have at most %(max)d characters.")
-                % {"n": number, "max": TEAM_NAME_MAX_LENGTH}
-            )
+            errors.append(str(words.too_long) % {"n": number, "max": TEAM_NAME_MAX_LENGTH})
             continue
         if size is not None and size < 1:
-            errors.append(_("Line %(n)d: the team size must be at least 1.") % {"n": number})
+            errors.append(str(words.size) % {"n": number})
             continue
         if name.casefold() in seen:
-            errors.append(
-                _("Line %(n)d: the team “%(name)s” appears twice.") % {"n": number, "name": name}
-            )
+            errors.append(str(words.twice) % {"n": number, "name": name})
             continue
         seen.add(name.casefold())
         specs.append(TeamSpec(name=name, size=size))

@@ -256,7 +256,12 @@ def campaign_open(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, error, campaign_url(campaign))
     if campaign.is_accepting_responses():
-        messages.success(request, _("The campaign is open: respondents can answer now."))
+        messages.success(
+            request,
+            _("The customer mirror is open: customers can answer now.")
+            if campaign.is_customer_mirror
+            else _("The campaign is open: respondents can answer now."),
+        )
     else:
         messages.warning(
             request,

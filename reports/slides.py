@@ -339,16 +339,25 @@ class Walk(OpeningSlides):
             Inches(0.9),
             [Line(plan_slide.heading, 22, True)],
         )
-        marked = {(row, 3): MARKED_TINT for row in plan_slide.marked}
+        marked = {(row, 4): MARKED_TINT for row in plan_slide.marked}
         deck.table(
             slide,
             MARGIN,
             BODY_TOP + Inches(1.0),
-            column_widths(BODY_WIDTH, [0.46, 0.18, 0.18, 0.18]),
+            column_widths(BODY_WIDTH, [0.38, 0.155, 0.155, 0.155, 0.155]),
             [list(row) for row in plan_slide.table],
             fills=marked,
             row_height=Inches(0.5),
         )
+        if plan_slide.caption:
+            deck.text(
+                slide,
+                MARGIN,
+                HEIGHT - Inches(0.75),
+                BODY_WIDTH,
+                Inches(0.5),
+                [Line(plan_slide.caption, MIN_PT, False, MUTED)],
+            )
 
     def harvest(self, plan_slide: WorkshopSlide) -> None:
         deck = self.deck

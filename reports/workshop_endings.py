@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from reports import action_texts
 from reports.action_rules import ActionPlan
-from reports.charts.common import format_number, stage_names
+from reports.charts.common import format_change, format_number, stage_names
 from reports.harvest import Harvest, harvest_rows
 from reports.mirror import CustomerMirror, MirrorRow
 from reports.profile import Profile
@@ -39,10 +39,10 @@ def mirror_headline(mirror: CustomerMirror) -> str:
     if not headline.dimensions or headline.management is None:
         return _("No dimension has both a management score and a customer score to compare.")
     return ngettext(
-        "We (management) score ourselves %(management)s, our customers score us %(customers)s (mean of "
-        "%(n)s dimension).",
-        "We (management) score ourselves %(management)s, our customers score us %(customers)s (mean of "
-        "%(n)s dimensions).",
+        "We (management) score ourselves %(management)s, our customers score us "
+        "%(customers)s (mean of %(n)s dimension).",
+        "We (management) score ourselves %(management)s, our customers score us "
+        "%(customers)s (mean of %(n)s dimensions).",
         headline.dimensions,
     ) % {
         "management": format_number(headline.management, 0),
@@ -62,16 +62,18 @@ def mirror_slide(mirror: CustomerMirror) -> WorkshopSlide:
     """Management, employees and customers on the dimensions with the largest self-image
     gaps (`MIRROR_ROWS` of them); a gap of 15 or more is marked."""
     rows = mirror_rows_shown(mirror)
-    header = (_("Dimension"), _("Management"), _("Employees"), _("Customers"))
+    header = (_("Dimension"), _("Management"), _("Employees"), _("Customers"), _("Self-image gap"))
     body = [
         (
             row.name,
             format_number(row.management),
             format_number(row.employees),
             format_number(row.customers),
+            format_change(row.self_image_gap or 0.0),
         )
         for row in rows
     ]
+    with_gap = sum(1 for row in mirror.rows if row.self_image_gap is not None)
     flagged = [row.name for row in mirror.flagged]
     notes = [
         _(
@@ -97,6 +99,12 @@ def mirror_slide(mirror: CustomerMirror) -> WorkshopSlide:
         _("Customer mirror: how customers see us"),
         "\n\n".join(notes),
         heading=mirror_headline(mirror),
+        caption=(
+            _("The largest %(shown)s of %(all)s self-image gaps.")
+            % {"shown": len(rows), "all": with_gap}
+            if len(rows) < with_gap
+            else ""
+        ),
         table=(header, *body),
         marked=tuple(n for n, row in enumerate(rows, 1) if row.flagged),
     )

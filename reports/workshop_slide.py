@@ -52,6 +52,7 @@ class WorkshopSlide:
     more_actions: int = 0  # the plan's actions that do not fit on the closing slide
     table: tuple[tuple[str, ...], ...] = ()  # the harvest's or mirror's table, header first
     marked: tuple[int, ...] = ()  # the table's rows (1 = the first below the header) to mark
+    caption: str = ""  # under the table: how much of the whole it shows
 
     @property
     def more_actions_text(self) -> str:

@@ -102,7 +102,8 @@ def test_the_mirror_form_refuses_a_k_below_3_and_a_bad_segment_line(client, cons
     )
     assert response.status_code == 400
     text = response.content.decode()
-    assert "at least 3" in text and "Line 1" in text
+    assert "at least 3" in text and "a segment name cannot contain a comma" in text
+    assert 'id="mirror-errors"' in text  # the refusal is focused, at the card
     assert not Campaign.objects.filter(mirror_of=internal).exists()
 
 
@@ -181,6 +182,8 @@ def test_a_segment_link_files_the_answers_under_its_segment(mirror):
     segment = mirror.teams.get(name="Consumenten")
     customer = Respondent(mirror)
     link = reverse("respondent:team", args=[segment.token])
+    welcome = customer.client.get(link).content.decode()
+    assert f'navbar-brand d-flex align-items-center gap-2 me-auto" href="{link}"' in welcome
     assert customer.client.post(link, {}).status_code == 302
     assert Response.objects.get(campaign=mirror).team == segment
 

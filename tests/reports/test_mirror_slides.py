@@ -50,7 +50,7 @@ def test_the_walk_sets_the_largest_self_image_gaps_after_the_perception_gap(curr
     assert kinds[at - 1] in (workshop.GAP_ANSWER, workshop.GAP_HIDDEN)
     slide = slides[at]
     header, *rows = slide.table
-    assert header == ("Dimension", "Management", "Employees", "Customers")
+    assert header == ("Dimension", "Management", "Employees", "Customers", "Self-image gap")
     assert len(rows) == MIRROR_ROWS
     by_name = {row.name: row for row in mirror.rows}
     gaps = [abs(by_name[name].self_image_gap) for name, *_ in rows]
@@ -58,6 +58,8 @@ def test_the_walk_sets_the_largest_self_image_gaps_after_the_perception_gap(curr
     assert gaps[0] == max(abs(r.self_image_gap) for r in mirror.rows if r.self_image_gap)
     first = by_name[rows[0][0]]
     assert rows[0][3] == f"{first.customers:.1f}"
+    assert rows[0][4] == f"+{first.self_image_gap:.1f}"  # management above the customers
+    assert slide.caption == f"The largest {MIRROR_ROWS} of 14 self-image gaps."
     assert slide.marked == tuple(n for n, (name, *_) in enumerate(rows, 1) if by_name[name].flagged)
     headline = mirror.headline
     assert slide.heading == (
@@ -81,7 +83,10 @@ def test_the_powerpoint_has_the_mirror_as_an_editable_table(current):
         for shape in slide.shapes
         if shape.has_table
     ]
-    mirror = next(t for t in tables if t[0] == ["Dimensie", "Management", "Medewerkers", "Klanten"])
+    mirror = next(
+        t for t in tables if t[0][:4] == ["Dimensie", "Management", "Medewerkers", "Klanten"]
+    )
+    assert mirror[0][4] == "Kloof in zelfbeeld"
     assert len(mirror) == MIRROR_ROWS + 1
     texts = [
         shape.text_frame.text
