@@ -79,6 +79,10 @@ class CustomerMirror:
     rows: tuple[MirrorRow, ...] = ()
     segments: tuple[Segment, ...] = ()
     headline: Headline | None = None
+    # What customers wrote, once the mirror has closed, of segments of at least k (the
+    # internal rule for comment lists); how many were left out.
+    comments: tuple[str, ...] = ()
+    comments_hidden: int = 0
 
     @property
     def flagged(self) -> tuple[MirrorRow, ...]:
@@ -97,6 +101,7 @@ class CustomerMirror:
             "dimensions": [row.as_dict() for row in self.rows],
             "segments": [segment.as_dict() for segment in self.segments],
             "headline": None if self.headline is None else self.headline.as_dict(),
+            "comments": list(self.comments),
         }
 
 
@@ -156,9 +161,12 @@ def customer_mirror(
     names: Mapping[str, str],
     sides: Mapping[str, Scores],
     waiting: bool = False,
+    comments: Sequence[str] = (),
+    comments_hidden: int = 0,
 ) -> CustomerMirror:
     """The mirror of released customer scores (`customers` None: the release hides the
-    customers as a whole) beside the internal `sides` (`Profile.sides`)."""
+    customers as a whole) beside the internal `sides` (`Profile.sides`), with the
+    customers' released `comments`."""
     if customers is None:
         return CustomerMirror(state=WAITING if waiting else BELOW, k=k, n=0, final=final)
     management = sides.get("management")
@@ -174,4 +182,6 @@ def customer_mirror(
             for name, scores in segments
         ),
         headline=headline(rows, management_hidden=management is None),
+        comments=tuple(comments),
+        comments_hidden=comments_hidden,
     )

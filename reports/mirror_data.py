@@ -16,13 +16,14 @@ from assessment.models import Campaign
 from reports.data import full_code, load_structure, load_teams
 from reports.mirror import CustomerMirror, customer_mirror
 from reports.profile import Profile
+from reports.profile_builder import released_comments
 from reports.results import counted_results
 
 
 def mirror_for(campaign: Campaign, profile: Profile) -> CustomerMirror | None:
     """The customer mirror of `campaign` beside its whole-campaign `profile` (names in
     the profile's language); None when the campaign has no mirror. At most one query
-    without a mirror, five with one, whatever the number of customers."""
+    without a mirror, six with one, whatever the number of customers."""
     try:
         # No query where the campaign was read with its mirror (`consultant_results_campaign`).
         mirror = campaign.customer_mirror
@@ -37,6 +38,10 @@ def mirror_for(campaign: Campaign, profile: Profile) -> CustomerMirror | None:
     waiting = (
         not results.final and mirror.results_during_fieldwork == Campaign.RESULTS_AFTER_CLOSING
     )
+    # Comments only once the mirror has closed, of whole segments of at least k, as
+    # the internal comments are listed (`Release.comment_teams`): one list, no segment's.
+    listed = release.comment_teams if results.final else frozenset()
+    comments, comments_hidden = released_comments(mirror, results, group=EVERYONE, listed=listed)
     segments = []
     for team in teams.values():
         scores = release.scores(prepared, Group(team=team.name))
@@ -50,4 +55,6 @@ def mirror_for(campaign: Campaign, profile: Profile) -> CustomerMirror | None:
         names={full_code(d): d.tr("name", profile.language) for d in structure.dimensions},
         sides=profile.sides,
         waiting=waiting,
+        comments=[comment.text for comment in comments],
+        comments_hidden=comments_hidden,
     )

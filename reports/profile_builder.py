@@ -241,13 +241,24 @@ def _comments(
     """Comments of the scope's respondents in teams that may list comments, each with
     its framework; the number left out. Views of a role list none: a role's list
     intersected with a team's would be that team × role. One query."""
+    listed = (
+        results.release.comment_teams if scope.role is None and not below_threshold else frozenset()
+    )
+    return released_comments(campaign, results, group=scope.group, listed=listed)
+
+
+def released_comments(
+    campaign: Campaign, results: CountedResults, *, group: Group, listed: frozenset[str]
+) -> tuple[tuple[CommentProfile, ...], int]:
+    """The comments of `group`'s counted respondents in the `listed` teams (whole teams
+    of at least k: `Release.comment_teams`), in an order that says nothing of who wrote
+    when; and how many of the group's comments were left out. One query."""
     rows = Comment.objects.filter(submitted_filter(campaign, prefix="response__")).values_list(
         "response_id", "topic", "text"
     )
     row_of = results.data.row_of()
     release = results.release
-    listed = release.comment_teams if scope.role is None and not below_threshold else frozenset()
-    in_scope = release.mask(scope.group)
+    in_scope = release.mask(group)
     shown: list[CommentProfile] = []
     hidden = 0
     for response_id, topic, text in rows:

@@ -183,7 +183,7 @@ ACTION_KEYS = {
     "carried_from",
 }
 FOLLOW_UP_KEYS = ACTION_KEYS | {"then", "now", "change", "verdict", "carried_to"}
-MIRROR_KEYS = {"state", "k", "n", "final", "dimensions", "segments", "headline"}
+MIRROR_KEYS = {"state", "k", "n", "final", "dimensions", "segments", "headline", "comments"}
 MIRROR_DIMENSION_KEYS = {
     "dimension",
     "management",

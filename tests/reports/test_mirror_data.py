@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assessment.customer_mirror import add_customer_mirror
-from assessment.models import Campaign, Response
+from assessment.models import Campaign, Comment, Response
 from assessment.teams import TeamSpec
 from reports.mirror import BELOW, RESULTS
 from reports.mirror_data import mirror_for
@@ -54,7 +54,7 @@ def test_customer_scores_by_hand_beside_the_internal_sides(campaign, django_asse
     campaign = Campaign.objects.select_related("customer_mirror__questionnaire_version").get(
         pk=campaign.pk
     )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # with the customers' comments
         result = mirror_for(campaign, profile)
     assert result is not None and result.state == RESULTS and result.n == 3
     rows = {row.dimension: row for row in result.rows}
@@ -123,3 +123,24 @@ def test_during_fieldwork_customers_count_in_steps_of_k(campaign):
     result = mirror_for(campaign, build_profile(campaign))
     assert result is not None and result.n == 3 and not result.final
     assert result.segments == ()  # only the customers as a whole while fieldwork runs
+
+
+def test_customer_comments_are_listed_per_whole_segment_of_at_least_k_once_closed(campaign):
+    mirror = closed_mirror(campaign, "B2B", "Tiny")
+    for i, (segment, text) in enumerate(
+        [("B2B", "Quick answer."), ("B2B", ""), ("B2B", "Friendly."), ("Tiny", "I am one of two.")]
+        + [("Tiny", "")]
+    ):
+        response = customer(mirror, {SURPRISE: 1 + i % 5}, segment)
+        if text:
+            Comment.objects.create(response=response, topic="mirror", text=text)
+    result = mirror_for(campaign, build_profile(campaign))
+    assert result is not None and result.n == 5
+    # Tiny (2 customers) lists nothing: its comment is left out and counted, never shown
+    assert sorted(result.comments) == ["Friendly.", "Quick answer."]
+    assert result.comments_hidden == 1
+    assert result.as_dict()["comments"] == list(result.comments)
+    # while the mirror's fieldwork runs, no comment is listed at all
+    Campaign.objects.filter(pk=mirror.pk).update(status=Campaign.OPEN, closes_at=None)
+    running = mirror_for(Campaign.objects.get(pk=campaign.pk), build_profile(campaign))
+    assert running is not None and running.comments == ()

@@ -85,7 +85,7 @@ def test_the_mirror_card_chart_table_and_headline(
     owner_client, campaign, django_assert_max_num_queries
 ):
     add_mirror(campaign, 4)
-    with django_assert_max_num_queries(26):  # 21, and five more to read the mirror
+    with django_assert_max_num_queries(27):  # 21, and six more to read the mirror
         response = owner_client.get(dashboard_url(campaign))
     html = response.content.decode()
     figure = figure_blocks(html)["chart-mirror"]
