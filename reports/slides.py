@@ -334,20 +334,20 @@ class Walk(OpeningSlides):
         deck.text(
             slide,
             MARGIN,
-            BODY_TOP - Inches(0.1),
+            BODY_TOP - Inches(0.15),
             BODY_WIDTH,
-            Inches(0.9),
-            [Line(plan_slide.heading, 22, True)],
+            Inches(0.8),  # two lines at most
+            [Line(plan_slide.heading, 20, True)],
         )
         marked = {(row, 4): MARKED_TINT for row in plan_slide.marked}
         deck.table(
             slide,
             MARGIN,
-            BODY_TOP + Inches(1.0),
-            column_widths(BODY_WIDTH, [0.38, 0.155, 0.155, 0.155, 0.155]),
+            BODY_TOP + Inches(0.75),
+            column_widths(BODY_WIDTH, [0.37, 0.155, 0.165, 0.14, 0.17]),
             [list(row) for row in plan_slide.table],
             fills=marked,
-            row_height=Inches(0.5),
+            row_height=Inches(0.45),
         )
         if plan_slide.caption:
             deck.text(
