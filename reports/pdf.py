@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: raise it when the report's layout changes, so that reports
 # made by an older layout are made again.
-LAYOUT_VERSION = 11
+LAYOUT_VERSION = 12
 CARE_FRAMEWORK = "care"
 SHORT_LIST = 5  # gaps listed when none is flagged
 LONG_LIST = 10  # largest changes and flagged gaps listed

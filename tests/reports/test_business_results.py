@@ -342,3 +342,29 @@ def test_the_round_just_before_is_read_from_the_profile_not_built_again(
     with django_assert_num_queries(2):
         harvest = harvest_for(second, profile)
     assert [p.index for p in harvest.points] == [50.0, 50.0]
+
+
+def test_with_a_trend_the_report_still_prints_this_rounds_periods(db, consultant):
+    version = make_questionnaire()
+    organisation = OrganisationFactory(owner=consultant)
+    first, second = (
+        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
+        for name in ("Round 1", "Round 2")
+    )
+    for campaign in (first, second):
+        add_response(campaign, level(3))
+        add_response(campaign, level(3))
+        add_response(campaign, level(4))
+    set_result(campaign=first, metric="nps", value=Decimal("12"), **YEAR)
+    set_result(
+        campaign=second,
+        metric="nps",
+        value=Decimal("21"),
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+    )
+    with translation.override("en"):
+        html = pdf.render_html(pdf.report_input(second, "en"))
+    chapter = html[html.index('id="harvest"') :]
+    assert "Round 1" in chapter and "This round's figures" in chapter
+    assert "1 Jan 2026 – 30 Jun 2026" in chapter
