@@ -20,10 +20,12 @@ def consultant_organisation(request: HttpRequest, pk: int) -> Organisation:
     )
 
 
-def consultant_campaign(request: HttpRequest, slug: str) -> Campaign:
+def consultant_campaign(request: HttpRequest, slug: str, *also: str) -> Campaign:
+    """The consultant's campaign of `slug`, read with its organisation, questionnaire and
+    the relations named in `also`."""
     return get_object_or_404(
         Campaign.objects.for_user(request.user).select_related(
-            "organisation__owner", "questionnaire_version__questionnaire"
+            "organisation__owner", "questionnaire_version__questionnaire", *also
         ),
         slug=slug,
     )
@@ -31,15 +33,8 @@ def consultant_campaign(request: HttpRequest, slug: str) -> Campaign:
 
 def consultant_results_campaign(request: HttpRequest, slug: str) -> Campaign:
     """A campaign whose results a consultant page shows: never a customer mirror, whose
-    results are shown only beside those of the campaign it mirrors."""
-    campaign = get_object_or_404(
-        Campaign.objects.for_user(request.user).select_related(
-            "organisation__owner",
-            "questionnaire_version__questionnaire",
-            "customer_mirror__questionnaire_version",  # read beside the results
-        ),
-        slug=slug,
-    )
+    results are shown only beside those of the campaign it mirrors (read along here)."""
+    campaign = consultant_campaign(request, slug, "customer_mirror__questionnaire_version")
     if campaign.is_customer_mirror:
         raise Http404("a customer mirror's results are on its campaign's pages")
     return campaign

@@ -350,14 +350,7 @@ class Walk(OpeningSlides):
             row_height=Inches(0.45),
         )
         if plan_slide.caption:
-            deck.text(
-                slide,
-                MARGIN,
-                HEIGHT - Inches(0.75),
-                BODY_WIDTH,
-                Inches(0.5),
-                [Line(plan_slide.caption, MIN_PT, False, MUTED)],
-            )
+            self.footnote(slide, plan_slide.caption)
 
     def harvest(self, plan_slide: WorkshopSlide) -> None:
         deck = self.deck
@@ -423,11 +416,15 @@ class Walk(OpeningSlides):
             row_height=Inches(0.6),
         )
         if plan_slide.more_actions:
-            deck.text(
-                slide,
-                MARGIN,
-                HEIGHT - Inches(0.65),
-                BODY_WIDTH,
-                Inches(0.5),
-                [Line(plan_slide.more_actions_text, MIN_PT, False, MUTED)],
-            )
+            self.footnote(slide, plan_slide.more_actions_text)
+
+    def footnote(self, slide: Slide, text: str) -> None:
+        """A muted line at the foot of a slide: how much of the whole a table shows."""
+        self.deck.text(
+            slide,
+            MARGIN,
+            HEIGHT - Inches(0.65),
+            BODY_WIDTH,
+            Inches(0.5),
+            [Line(text, MIN_PT, False, MUTED)],
+        )

@@ -20,7 +20,12 @@ from questionnaires.models import (
     Recommendation,
     VersionItem,
 )
-from tests.factories import ClosedCampaignFactory, ResponseFactory, TeamFactory
+from tests.factories import (
+    ClosedCampaignFactory,
+    OrganisationFactory,
+    ResponseFactory,
+    TeamFactory,
+)
 
 # --------------------------------------------------------------------------- hand-made
 
@@ -118,6 +123,22 @@ def add_response(
 def level(value: int) -> dict[str, int]:
     """Every item answered so that the keyed value is ``value`` (reverse items 6 - v)."""
     return {code: (6 - value if reverse_keyed else value) for code, reverse_keyed in ITEMS.items()}
+
+
+def scored_rounds(owner, answers=(3, 4), names=("Round 1", "Round 2")) -> list:
+    """Closed rounds of one organisation of `owner` on one `make_questionnaire()`, oldest
+    first: three respondents answer every item of round i with answers[i] (3 scores
+    50.0, 4 scores 75.0, as do the rounds' indexes)."""
+    version = make_questionnaire()
+    organisation = OrganisationFactory(owner=owner)
+    rounds = [
+        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
+        for name in names
+    ]
+    for campaign, answer in zip(rounds, answers, strict=True):
+        for _ in range(3):
+            add_response(campaign, level(answer))
+    return rounds
 
 
 # --------------------------------------------------------------------------- teams and the JSON

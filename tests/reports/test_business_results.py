@@ -25,7 +25,7 @@ from reports.business_results import BY_CODE, TrendPoint
 from reports.harvest import harvest_for
 from reports.models import BusinessResult
 from reports.profile_builder import build_profile
-from tests.builders import add_response, level, make_questionnaire
+from tests.builders import add_response, level, make_questionnaire, scored_rounds
 from tests.factories import CampaignFactory, ClosedCampaignFactory, OrganisationFactory
 
 
@@ -225,16 +225,7 @@ def test_the_harvest_puts_each_rounds_figures_beside_its_index(two_rounds):
 
 
 def test_the_harvest_sets_each_rounds_index_beside_its_figures(db, consultant):
-    version = make_questionnaire()
-    organisation = OrganisationFactory(owner=consultant)
-    rounds = [
-        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
-        for name in ("Round 1", "Round 2")
-    ]
-    for campaign, answer in zip(rounds, (3, 4), strict=True):
-        for _ in range(3):
-            add_response(campaign, level(answer))
-    first, second = rounds
+    first, second = scored_rounds(consultant)
     set_result(campaign=first, metric="nps", value=Decimal("12"), source="survey", **YEAR)
     set_result(campaign=second, metric="nps", value=Decimal("21"), **YEAR)
 
@@ -327,15 +318,8 @@ def test_an_earlier_round_still_in_fieldwork_shows_no_index(db, consultant):
 def test_the_round_just_before_is_read_from_the_profile_not_built_again(
     db, consultant, django_assert_num_queries
 ):
-    version = make_questionnaire()
-    organisation = OrganisationFactory(owner=consultant)
-    first, second = (
-        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
-        for name in ("Round 1", "Round 2")
-    )
+    first, second = scored_rounds(consultant, answers=(3, 3))
     for campaign in (first, second):
-        for _ in range(3):
-            add_response(campaign, level(3))
         set_result(campaign=campaign, metric="nps", value=Decimal("12"), **YEAR)
     profile = build_profile(second, language="en")
     # the figures, then the rounds: no third query for the earlier round's index
@@ -345,16 +329,7 @@ def test_the_round_just_before_is_read_from_the_profile_not_built_again(
 
 
 def test_with_a_trend_the_report_still_prints_this_rounds_periods(db, consultant):
-    version = make_questionnaire()
-    organisation = OrganisationFactory(owner=consultant)
-    first, second = (
-        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
-        for name in ("Round 1", "Round 2")
-    )
-    for campaign in (first, second):
-        add_response(campaign, level(3))
-        add_response(campaign, level(3))
-        add_response(campaign, level(4))
+    first, second = scored_rounds(consultant)
     set_result(campaign=first, metric="nps", value=Decimal("12"), **YEAR)
     set_result(
         campaign=second,

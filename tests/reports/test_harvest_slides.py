@@ -18,8 +18,7 @@ from reports.harvest import harvest_for
 from reports.presentation import profile_context
 from reports.profile_builder import build_profile
 from reports.slides import build_slides
-from tests.builders import add_response, level, make_questionnaire
-from tests.factories import ClosedCampaignFactory, OrganisationFactory
+from tests.builders import scored_rounds
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +29,7 @@ YEAR = {"period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31)}
 def rounds(consultant):
     """Two closed rounds of one organisation: every item answered 3, then 4, so every
     score, and so the index, is 50.0 and then 75.0."""
-    version = make_questionnaire()
-    organisation = OrganisationFactory(owner=consultant)
-    made = [
-        ClosedCampaignFactory(organisation=organisation, questionnaire_version=version, name=name)
-        for name in ("Round 1", "Round 2")
-    ]
-    for campaign, answer in zip(made, (3, 4), strict=True):
-        for _ in range(3):
-            add_response(campaign, level(answer))
-    return made
+    return scored_rounds(consultant)
 
 
 def walk(campaign, *, team: str | None = None):
